@@ -1,0 +1,132 @@
+"""The ``policykg`` command: build, export, stats and the questions, as thin shells."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from policykg.graph.export import export_graphml, export_node_link
+from policykg.graph.store import EmbeddedStore, StoreError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from policykg.build import BuildReport, collect_files
+from policykg.build import build as build_graph
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+DEFAULT_STORE = Path("policykg.db")
+StoreOption = Annotated[Path, typer.Option("--store", help="Embedded store file (SQLite).")]
+
+
+def open_store(path: Path, must_exist: bool = True) -> EmbeddedStore:
+    if must_exist and not path.exists():
+        fail(f"{path}: no such store; build one first with `policykg build PATH --store {path}`")
+    try:
+        return EmbeddedStore(path)
+    except StoreError as exc:
+        fail(str(exc))
+    raise AssertionError("unreachable")
+
+
+def fail(message: str, code: int = 1) -> None:
+    err.print(f"[red]error:[/red] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+@app.command()
+def build(
+    paths: Annotated[list[Path], typer.Argument(help="Files and folders of notices (.txt, .md, .html).")],
+    store: StoreOption = DEFAULT_STORE,
+    max_mb: Annotated[float, typer.Option(help="Refuse files larger than this many megabytes.")] = 20.0,
+) -> None:
+    """Load documents into the store and link them; prints what was built."""
+    with open_store(store, must_exist=False) as db:
+        report = _run_build(paths, db, int(max_mb * 1e6))
+        _print_report(report, db)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def _run_build(paths: list[Path], db: EmbeddedStore, max_bytes: int) -> BuildReport:
+    if not err.is_terminal:
+        return build_graph(paths, db, max_bytes=max_bytes)
+    total = len(collect_files(paths, BuildReport()))
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=err, transient=True) as progress:
+        task = progress.add_task("loading", total=total)
+
+        def step(path: Path) -> None:
+            progress.update(task, advance=1, description=f"loading {path.name}")
+
+        return build_graph(paths, db, max_bytes=max_bytes, progress=step)
+
+
+def _print_report(report: BuildReport, db: EmbeddedStore) -> None:
+    for path, reason in report.failed:
+        err.print(f"[red]error:[/red] {path}: {reason}", highlight=False)
+    for warning in report.warnings:
+        err.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+    for name, doc_id, provisions in report.loaded:
+        out.print(f"loaded {name}: {provisions} provisions ({doc_id})", highlight=False)
+    for name in report.unchanged:
+        out.print(f"unchanged {name}", highlight=False)
+    counts = db.counts()
+    links = ", ".join(f"{k} {v}" for k, v in sorted(report.links.items())) or "none"
+    out.print(
+        f"store {db.path}: {counts.get('Document', 0)} documents, {counts.get('Provision', 0)} provisions, "
+        f"{counts.get('Agency', 0)} agencies; this build: {len(report.loaded)} loaded, "
+        f"{len(report.unchanged)} unchanged, {len(report.failed)} failed, {len(report.warnings)} warnings; "
+        f"links drawn: {links}",
+        highlight=False,
+    )
+
+
+class ExportFormat(StrEnum):
+    node_link = "node-link"
+    graphml = "graphml"
+
+
+@app.command()
+def export(
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
+    store: StoreOption = DEFAULT_STORE,
+    format: Annotated[ExportFormat, typer.Option("--format", help="Output format.")] = ExportFormat.node_link,
+) -> None:
+    """Write the whole graph to a file."""
+    with open_store(store) as db:
+        writers = {ExportFormat.node_link: export_node_link, ExportFormat.graphml: export_graphml}
+        try:
+            writers[format](db, output)
+        except OSError as exc:
+            fail(f"{output}: cannot write ({exc.strerror})")
+    out.print(f"wrote {output} ({format.value})", highlight=False)
+
+
+@app.command()
+def stats(store: StoreOption = DEFAULT_STORE, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Count nodes and edges by kind."""
+    with open_store(store) as db:
+        counts = db.counts()
+    if as_json:
+        print(json.dumps(counts, ensure_ascii=False, indent=1))
+        return
+    table = Table("kind", "count", title=f"{store}")
+    for kind, count in counts.items():
+        table.add_row(kind, str(count))
+    out.print(table)
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted; the store keeps its previous contents")
+        sys.exit(130)

@@ -1,0 +1,1 @@
+"""The typed graph model, stable ids and the stores behind one interface."""

@@ -1,0 +1,140 @@
+"""Typed nodes and edges with provenance, and the stable ids they are stored under.
+
+Every node and edge records the document it came from, the character span in that document's
+source text, the extractor that made it and a confidence, so every answer can quote its words.
+Shared entities (agencies, regions, facility types, programs) belong to no single document:
+their ``document`` is ``None`` and their evidence is on the edges that point at them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class NodeKind(StrEnum):
+    DOCUMENT = "Document"
+    SECTION = "Section"
+    PROVISION = "Provision"
+    AGENCY = "Agency"
+    REGION = "Region"
+    FACILITY_TYPE = "FacilityType"
+    PROGRAM = "Program"
+    TARGET = "Target"
+
+
+class EdgeKind(StrEnum):
+    PART_OF = "PART_OF"  # Provision → Section → Document; Region → Region
+    ISSUED_BY = "ISSUED_BY"  # Document → Agency
+    JURISDICTION = "JURISDICTION"  # Document → Region; Agency → Region
+    LEADS = "LEADS"  # Agency → Provision (牵头)
+    SUPPORTS = "SUPPORTS"  # Agency → Provision (配合)
+    MENTIONS = "MENTIONS"  # Provision → FacilityType | Program
+    SETS_TARGET = "SETS_TARGET"  # Provision → Target
+    DERIVES_FROM = "DERIVES_FROM"  # lower Provision/Document → higher one it implements
+    CONTINUES = "CONTINUES"  # later Provision → earlier one of the same jurisdiction
+    CITES = "CITES"  # Document → Document
+    SUCCEEDS = "SUCCEEDS"  # Agency → the Agency it replaced
+    BROADER = "BROADER"  # FacilityType → broader FacilityType; Program → parent Program
+
+
+SHARED_KINDS = frozenset({NodeKind.AGENCY, NodeKind.REGION, NodeKind.FACILITY_TYPE, NodeKind.PROGRAM})
+
+
+@dataclass
+class Node:
+    id: str
+    kind: str
+    attrs: dict[str, Any] = field(default_factory=dict)
+    document: str | None = None  # owning document id; None for shared entities
+    span: tuple[int, int] | None = None  # [start, end) in the document's source text
+    extractor: str = ""
+    confidence: float = 1.0
+
+    def record(self) -> dict[str, Any]:
+        return {
+            **self.attrs,
+            "id": self.id,
+            "kind": str(self.kind),
+            "document": self.document,
+            "span": list(self.span) if self.span else None,
+            "extractor": self.extractor,
+            "confidence": self.confidence,
+        }
+
+
+@dataclass
+class Edge:
+    source: str
+    target: str
+    kind: str
+    attrs: dict[str, Any] = field(default_factory=dict)
+    document: str | None = None  # the document whose words the edge comes from
+    span: tuple[int, int] | None = None
+    extractor: str = ""
+    confidence: float = 1.0
+
+    @property
+    def id(self) -> str:
+        return f"{self.source}|{self.kind}|{self.target}"
+
+    def record(self) -> dict[str, Any]:
+        return {
+            **self.attrs,
+            "id": self.id,
+            "source": self.source,
+            "target": self.target,
+            "kind": str(self.kind),
+            "document": self.document,
+            "span": list(self.span) if self.span else None,
+            "extractor": self.extractor,
+            "confidence": self.confidence,
+        }
+
+
+def digest(*parts: str, length: int = 12) -> str:
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:length]
+
+
+def document_id(doc_number: str | None, region: str | None, title: str | None, source_name: str) -> str:
+    """Same document, same id: by 文号 when it has one, else by jurisdiction and title, else file name."""
+    if doc_number:
+        return "doc-" + digest("number", doc_number)
+    if title:
+        return "doc-" + digest("title", region or "", title)
+    return "doc-" + digest("file", source_name)
+
+
+def provision_id(doc_id: str, number: int, occurrence: int = 0) -> str:
+    return f"{doc_id}-p{number}" + (f"-{occurrence}" if occurrence else "")
+
+
+def section_id(doc_id: str, index: int) -> str:
+    return f"{doc_id}-s{index + 1}"
+
+
+def entity_id(kind: str, canonical_name: str) -> str:
+    prefix = {"Agency": "agency", "Region": "region", "FacilityType": "facility", "Program": "program"}[kind]
+    return f"{prefix}-{digest(kind, canonical_name)}"
+
+
+def target_id(provision: str, index: int) -> str:
+    return f"{provision}-t{index + 1}"
+
+
+@dataclass
+class Fragment:
+    """What one document contributes to the graph: its own nodes and edges and shared entities."""
+
+    document_id: str
+    source_name: str
+    source_text: str
+    content_hash: str
+    nodes: list[Node] = field(default_factory=list)
+    edges: list[Edge] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def add(self, item: Node | Edge) -> None:
+        (self.nodes if isinstance(item, Node) else self.edges).append(item)

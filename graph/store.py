@@ -1,0 +1,241 @@
+"""Stores behind one interface.
+
+``GraphStore`` is what queries read: nodes and edges as plain dicts, looked up by id, kind and
+endpoint. ``EmbeddedStore`` is the default: one SQLite file on disk (durable, every write in one
+transaction, so a crash or Ctrl-C mid-build leaves the previous contents intact) and a networkx
+``MultiDiGraph`` in memory as the read engine.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Protocol
+
+import networkx as nx
+
+from .model import SHARED_KINDS, Edge, Fragment, Node
+
+SCHEMA_VERSION = 1
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY, source_name TEXT NOT NULL, content_hash TEXT NOT NULL, text TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS nodes (
+    id TEXT PRIMARY KEY, kind TEXT NOT NULL, owner TEXT, data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS nodes_owner ON nodes(owner);
+CREATE INDEX IF NOT EXISTS nodes_kind ON nodes(kind);
+CREATE TABLE IF NOT EXISTS edges (
+    id TEXT PRIMARY KEY, source TEXT NOT NULL, target TEXT NOT NULL, kind TEXT NOT NULL,
+    owner TEXT, data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS edges_owner ON edges(owner);
+CREATE INDEX IF NOT EXISTS edges_source ON edges(source);
+CREATE INDEX IF NOT EXISTS edges_target ON edges(target);
+"""
+
+
+class StoreError(Exception):
+    pass
+
+
+class GraphStore(Protocol):
+    """The read interface every store offers and every query uses."""
+
+    def node(self, node_id: str) -> dict[str, Any] | None: ...
+    def nodes(self, kind: str | None = None) -> list[dict[str, Any]]: ...
+    def out_edges(self, node_id: str, kinds: Iterable[str] | None = None) -> list[dict[str, Any]]: ...
+    def in_edges(self, node_id: str, kinds: Iterable[str] | None = None) -> list[dict[str, Any]]: ...
+    def edges(self, kind: str | None = None) -> list[dict[str, Any]]: ...
+    def document_text(self, document_id: str) -> str | None: ...
+
+
+class EmbeddedStore:
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        try:
+            self._db = sqlite3.connect(self.path, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.executescript(_SCHEMA)
+            self._check_version()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a policykg store ({exc})") from exc
+        self._graph: nx.MultiDiGraph | None = None
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> EmbeddedStore:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _check_version(self) -> None:
+        row = self._db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        if row is None:
+            self._db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        elif int(row[0]) != SCHEMA_VERSION:
+            raise StoreError(f"{self.path}: store schema {row[0]}, this policykg reads {SCHEMA_VERSION}")
+
+    # --- writing --------------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[Writer]:
+        """All writes inside commit together or not at all."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield Writer(self._db)
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        else:
+            self._db.execute("COMMIT")
+        finally:
+            self._graph = None
+
+    def content_hash(self, document_id: str) -> str | None:
+        row = self._db.execute("SELECT content_hash FROM documents WHERE id=?", (document_id,)).fetchone()
+        return row[0] if row else None
+
+    def document_ids(self) -> list[str]:
+        return [row[0] for row in self._db.execute("SELECT id FROM documents ORDER BY id")]
+
+    # --- reading (GraphStore) ---------------------------------------------------------------
+
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        if self._graph is None:
+            self._graph = self._load_graph()
+        return self._graph
+
+    def _load_graph(self) -> nx.MultiDiGraph:
+        graph = nx.MultiDiGraph()
+        for node_id, data in self._db.execute("SELECT id, data FROM nodes"):
+            graph.add_node(node_id, **json.loads(data))
+        for edge_id, source, target, data in self._db.execute("SELECT id, source, target, data FROM edges"):
+            if source in graph and target in graph:
+                graph.add_edge(source, target, key=edge_id, **json.loads(data))
+        return graph
+
+    def node(self, node_id: str) -> dict[str, Any] | None:
+        data = self.graph.nodes.get(node_id)
+        return dict(data) if data is not None else None
+
+    def nodes(self, kind: str | None = None) -> list[dict[str, Any]]:
+        return [dict(d) for _, d in self.graph.nodes(data=True) if kind is None or d.get("kind") == kind]
+
+    def out_edges(self, node_id: str, kinds: Iterable[str] | None = None) -> list[dict[str, Any]]:
+        if node_id not in self.graph:
+            return []
+        wanted = set(kinds) if kinds else None
+        return [dict(d) for _, _, d in self.graph.out_edges(node_id, data=True) if not wanted or d["kind"] in wanted]
+
+    def in_edges(self, node_id: str, kinds: Iterable[str] | None = None) -> list[dict[str, Any]]:
+        if node_id not in self.graph:
+            return []
+        wanted = set(kinds) if kinds else None
+        return [dict(d) for _, _, d in self.graph.in_edges(node_id, data=True) if not wanted or d["kind"] in wanted]
+
+    def edges(self, kind: str | None = None) -> list[dict[str, Any]]:
+        return [dict(d) for _, _, d in self.graph.edges(data=True) if kind is None or d.get("kind") == kind]
+
+    def document_text(self, document_id: str) -> str | None:
+        row = self._db.execute("SELECT text FROM documents WHERE id=?", (document_id,)).fetchone()
+        return row[0] if row else None
+
+    def quote(self, document_id: str | None, span: Iterable[int] | None) -> str | None:
+        if not document_id or not span:
+            return None
+        text = self.document_text(document_id)
+        start, end = span
+        return text[start:end] if text is not None else None
+
+    def counts(self) -> dict[str, int]:
+        rows = self._db.execute("SELECT kind, COUNT(*) FROM nodes GROUP BY kind ORDER BY kind").fetchall()
+        edge_rows = self._db.execute("SELECT kind, COUNT(*) FROM edges GROUP BY kind ORDER BY kind").fetchall()
+        return {**{k: n for k, n in rows}, **{k: n for k, n in edge_rows}}
+
+
+class Writer:
+    """Writes inside one transaction of an ``EmbeddedStore``."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self._db = db
+
+    def replace_document(self, fragment: Fragment) -> None:
+        """Drop what the document contributed before, then write what it contributes now."""
+        self.remove_document(fragment.document_id)
+        self._db.execute(
+            "INSERT INTO documents VALUES (?, ?, ?, ?)",
+            (fragment.document_id, fragment.source_name, fragment.content_hash, fragment.source_text),
+        )
+        self.upsert_nodes(fragment.nodes)
+        self.add_edges(fragment.edges)
+
+    def remove_document(self, document_id: str) -> None:
+        owned = [row[0] for row in self._db.execute("SELECT id FROM nodes WHERE owner=?", (document_id,))]
+        self._db.execute("DELETE FROM documents WHERE id=?", (document_id,))
+        self._db.execute("DELETE FROM edges WHERE owner=?", (document_id,))
+        for chunk in _chunks(owned, 500):
+            marks = ",".join("?" * len(chunk))
+            self._db.execute(f"DELETE FROM edges WHERE source IN ({marks}) OR target IN ({marks})", chunk * 2)
+        self._db.execute("DELETE FROM nodes WHERE owner=?", (document_id,))
+
+    def upsert_nodes(self, nodes: Iterable[Node]) -> None:
+        for node in nodes:
+            record = node.record()
+            if node.kind in SHARED_KINDS or node.document is None:
+                record = self._merge_shared(record)
+            self._db.execute(
+                "INSERT OR REPLACE INTO nodes VALUES (?, ?, ?, ?)",
+                (node.id, str(node.kind), None if node.kind in SHARED_KINDS else node.document,
+                 json.dumps(record, ensure_ascii=False)),
+            )
+
+    def _merge_shared(self, record: dict[str, Any]) -> dict[str, Any]:
+        row = self._db.execute("SELECT data FROM nodes WHERE id=?", (record["id"],)).fetchone()
+        if row is None:
+            return record
+        old = json.loads(row[0])
+        merged = {**record, **{k: v for k, v in old.items() if v not in (None, [], "") and k != "aliases"}}
+        merged["aliases"] = sorted(set(old.get("aliases") or []) | set(record.get("aliases") or []))
+        return merged
+
+    def add_edges(self, edges: Iterable[Edge], owner: str | None = None) -> None:
+        self._db.executemany(
+            "INSERT OR REPLACE INTO edges VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (e.id, e.source, e.target, str(e.kind), owner or e.document, json.dumps(e.record(), ensure_ascii=False))
+                for e in edges
+            ],
+        )
+
+    def delete_edges(self, kinds: Iterable[str], touching: Iterable[str]) -> None:
+        """Remove edges of these kinds that start or end at any of these node ids."""
+        kinds = list(kinds)
+        for chunk in _chunks(list(touching), 400):
+            marks = ",".join("?" * len(chunk))
+            kind_marks = ",".join("?" * len(kinds))
+            self._db.execute(
+                f"DELETE FROM edges WHERE kind IN ({kind_marks}) AND (source IN ({marks}) OR target IN ({marks}))",
+                kinds + chunk + chunk,
+            )
+
+    def drop_orphan_shared_nodes(self) -> int:
+        cursor = self._db.execute(
+            "DELETE FROM nodes WHERE owner IS NULL AND kind != 'Region' AND id NOT IN "
+            "(SELECT source FROM edges UNION SELECT target FROM edges)"
+        )
+        return cursor.rowcount
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

@@ -1,0 +1,1 @@
+"""Read documents, normalise their text, cut them into provisions and extract entities."""

@@ -1,0 +1,3 @@
+from policykg.api.cli import main
+
+main()
