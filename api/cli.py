@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from policykg.graph.export import export_graphml, export_node_link
+from policykg.graph.export import EXPORTERS
 from policykg.graph.store import EmbeddedStore, StoreError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -89,25 +88,21 @@ def _print_report(report: BuildReport, db: EmbeddedStore) -> None:
     )
 
 
-class ExportFormat(StrEnum):
-    node_link = "node-link"
-    graphml = "graphml"
-
-
 @app.command()
 def export(
-    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="File (or folder, for neo4j-csv) to write.")],
     store: StoreOption = DEFAULT_STORE,
-    format: Annotated[ExportFormat, typer.Option("--format", help="Output format.")] = ExportFormat.node_link,
+    format: Annotated[str, typer.Option("--format", help=f"One of: {', '.join(EXPORTERS)}.")] = "node-link",
 ) -> None:
     """Write the whole graph to a file."""
+    if format not in EXPORTERS:
+        fail(f"--format {format!r}: unknown; choose one of {', '.join(EXPORTERS)}", code=2)
     with open_store(store) as db:
-        writers = {ExportFormat.node_link: export_node_link, ExportFormat.graphml: export_graphml}
         try:
-            writers[format](db, output)
+            EXPORTERS[format](db, output)
         except OSError as exc:
-            fail(f"{output}: cannot write ({exc.strerror})")
-    out.print(f"wrote {output} ({format.value})", highlight=False)
+            fail(f"{output}: cannot write ({exc.strerror or exc})")
+    out.print(f"wrote {output} ({format})", highlight=False)
 
 
 @app.command()
@@ -124,7 +119,20 @@ def stats(store: StoreOption = DEFAULT_STORE, as_json: Annotated[bool, typer.Opt
     out.print(table)
 
 
+def _register_command_modules() -> None:
+    """Command groups live in their own modules; importing one adds its commands to ``app``."""
+    import importlib
+
+    for module in ("policykg.api.cli_queries", "policykg.api.cli_graph"):
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+
+
 def main() -> None:
+    _register_command_modules()
     try:
         app()
     except KeyboardInterrupt:

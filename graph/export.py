@@ -55,6 +55,13 @@ def export_graphml(store: GraphStore, path: Path) -> None:
     write_atomic(path, lambda fh: fh.write("\n".join(nx.generate_graphml(flat))))
 
 
+# Export formats by name (`policykg export --format NAME`): each writes the store to a path.
+EXPORTERS = {
+    "node-link": export_node_link,
+    "graphml": export_graphml,
+}
+
+
 def _scalars(data: dict[str, Any]) -> dict[str, Any]:
     """GraphML holds scalars only: lists and dicts become JSON strings, None is left out."""
     out = {}
