@@ -8,14 +8,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from policykg.graph.export import EXPORTERS
-from policykg.graph.store import EmbeddedStore, StoreError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from policykg.build import BuildReport, collect_files
 from policykg.build import build as build_graph
+from policykg.graph.export import EXPORTERS
+from policykg.graph.store import EmbeddedStore, StoreError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 out = Console(soft_wrap=True)
