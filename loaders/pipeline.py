@@ -151,4 +151,12 @@ def _part_of(child: str, parent: str, doc_id: str) -> Edge:
 
 
 def default_extractors() -> list[Extractor]:
-    return [structure_extractor]
+    from .agencies import issuer_extractor
+    from .citations import citation_extractor
+    from .jurisdiction import jurisdiction_extractor
+    from .responsibility import responsibility_extractor
+    from .targets import targets_extractor
+    from .taxonomy import taxonomy_extractor
+
+    return [structure_extractor, jurisdiction_extractor, issuer_extractor, responsibility_extractor,
+            taxonomy_extractor, targets_extractor, citation_extractor]

@@ -1,0 +1,231 @@
+"""Who leads and who supports each task: annotations, legends, tables, issuers and collaboration verbs.
+
+Inline documents are small notices written for the test; corpus expectations were read off the
+sample documents (examples/corpus) by hand.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from policykg.graph.model import EdgeKind, Fragment
+from policykg.loaders.agencies import issuer_extractor
+from policykg.loaders.pipeline import build_fragment, parse_file, structure_extractor
+from policykg.loaders.responsibility import find_annotations, responsibility_extractor
+
+CORPUS = Path(__file__).resolve().parent.parent / "examples" / "corpus"
+WORK_POINTS = CORPUS / "000_5adab2484b7820d3.txt"  # 四川省卫生健康委员会 2020年医疗管理工作要点
+WUXI = CORPUS / "001_10347f40a002f581.txt"
+PLAN_2024 = CORPUS / "002_696dd2845a4a43b4.txt"  # 〔责任单位:…〕 + 逗号前为牵头单位
+REFORM_2020 = CORPUS / "003_4e3b855310d5ce42.txt"  # (…负责) + 排在第一位的为牵头单位
+
+HEADER = """{issuer}
+关于印发{title}的通知
+{number}
+各市(州)人民政府，省政府各部门：
+现将《{title}》印发给你们，请认真组织实施。
+{issuer}
+2024年2月2日
+{title}
+一、主要任务
+"""
+
+
+def fragment(path: Path) -> Fragment:
+    return build_fragment(parse_file(path), [structure_extractor, issuer_extractor, responsibility_extractor])
+
+
+def inline(tmp_path: Path, body: str, issuer: str = "四川省人民政府办公厅", title: str = "测试实施方案",
+           number: str = "川办发〔2024〕99号") -> Fragment:
+    path = tmp_path / "notice.txt"
+    path.write_text(HEADER.format(issuer=issuer, title=title, number=number) + body, encoding="utf-8")
+    return fragment(path)
+
+
+def roles(frag: Fragment, kind: str | None = None) -> set[tuple[int, str, str]]:
+    """(item number, lead|support, canonical agency name) for every responsibility edge."""
+    nodes = {n.id: n for n in frag.nodes}
+    found = set()
+    for edge in frag.edges:
+        if edge.kind in (EdgeKind.LEADS, EdgeKind.SUPPORTS) and (kind is None or edge.attrs["role_source"] == kind):
+            role = "lead" if edge.kind == EdgeKind.LEADS else "support"
+            found.add((nodes[edge.target].attrs["number"], role, nodes[edge.source].attrs["name"]))
+    return found
+
+
+def edges_of(frag: Fragment, number: int) -> list:
+    nodes = {n.id: n for n in frag.nodes}
+    return [e for e in frag.edges if e.kind in (EdgeKind.LEADS, EdgeKind.SUPPORTS)
+            and nodes[e.target].attrs.get("number") == number]
+
+
+# --- annotation forms and legends ------------------------------------------------------------
+
+
+def test_comma_legend_applies_to_every_later_annotation_and_inherits_city_governments(tmp_path):
+    frag = inline(tmp_path, """(一)加强公共卫生。健全公共卫生医师制度。〔责任单位:省卫生健康委,财政厅、省疾控局、各市(州)人民政府。逗号前为牵头单位,下同。以下均需各市(州)人民政府落实,不再列出〕
+(二)筑牢基层网底。建设中心村卫生室。(责任单位:省医保局,省卫生健康委)
+(三)推进医学中心建设。规划设置省医学中心。(责任单位:省卫生健康委、教育厅按职责分工负责)
+""")
+    assert roles(frag) == {
+        (1, "lead", "四川省卫生健康委员会"), (1, "support", "四川省财政厅"), (1, "support", "四川省疾病预防控制局"),
+        (1, "support", "四川省各市(州)人民政府"),
+        (2, "lead", "四川省医疗保障局"), (2, "support", "四川省卫生健康委员会"), (2, "support", "四川省各市(州)人民政府"),
+        (3, "lead", "四川省卫生健康委员会"), (3, "lead", "四川省教育厅"), (3, "support", "四川省各市(州)人民政府"),
+    }
+    inherited = [e for e in edges_of(frag, 2) if e.attrs["unit"] == "各市(州)人民政府"]
+    assert inherited[0].attrs["role_source"] == "legend"
+    assert "不再列出" in inherited[0].attrs["words"]
+
+
+def test_first_listed_legend_and_separately_responsible_units(tmp_path):
+    frag = inline(tmp_path, """(一)完善疾控体系。提升核酸检测能力。(省卫生健康委、省委编办、成都海关负责。排在第一位的为牵头单位,下同)
+(二)发展商业健康保险。积极引入社会力量。(省医保局、四川银保监局分别负责)
+""")
+    assert roles(frag) == {
+        (1, "lead", "四川省卫生健康委员会"), (1, "support", "中共四川省委机构编制委员会办公室"),
+        (1, "support", "中华人民共和国成都海关"),
+        (2, "lead", "四川省医疗保障局"), (2, "lead", "中国银行保险监督管理委员会四川监管局"),
+    }
+
+
+def test_annotation_naming_its_own_lead(tmp_path):
+    frag = inline(tmp_path, "(一)推进医联体建设。(省卫生健康委牵头,省财政厅、省医保局按职责分工负责)\n")
+    assert roles(frag) == {(1, "lead", "四川省卫生健康委员会"), (1, "support", "四川省财政厅"),
+                           (1, "support", "四川省医疗保障局")}
+
+
+def test_without_a_legend_the_first_unit_leads_at_lower_confidence_and_commas_do_not_split(tmp_path):
+    frag = inline(tmp_path, "(一)深化人事制度改革。(省委编办,省卫生健康委、财政厅负责)\n")
+    assert roles(frag) == {(1, "lead", "中共四川省委机构编制委员会办公室"), (1, "support", "四川省卫生健康委员会"),
+                           (1, "support", "四川省财政厅")}
+    assert all(e.confidence < 0.9 for e in edges_of(frag, 1))
+
+
+def test_annotation_split_across_lines_and_pages(tmp_path):
+    frag = inline(tmp_path, "(一)完善救治体系。建立健全救治机制。(省卫生健康委、省发展改\n\n 革委、财\n 政厅负责)\n")
+    assert roles(frag) == {(1, "lead", "四川省卫生健康委员会"), (1, "support", "四川省发展和改革委员会"),
+                           (1, "support", "四川省财政厅")}
+    edge = next(e for e in edges_of(frag, 1) if e.attrs["unit"] == "财政厅")
+    source = frag.source_text[edge.span[0] : edge.span[1]]
+    assert source.startswith("(省卫生健康委") and source.endswith("负责)")
+
+
+def test_labelled_lead_and_support_sentences_and_generic_units(tmp_path):
+    frag = inline(tmp_path, """(一)推进医联体建设。(牵头单位:省卫生健康委;配合单位:省财政厅、省直有关部门)
+(二)完善价格机制。(省医保局负责,省卫生健康委配合)
+""")
+    assert roles(frag) == {(1, "lead", "四川省卫生健康委员会"), (1, "support", "四川省财政厅"),
+                           (2, "lead", "四川省医疗保障局"), (2, "support", "四川省卫生健康委员会")}
+
+
+@pytest.mark.parametrize("text", [
+    "落实功能定位(三级医院负责)。",
+    "加强院感防控(各医疗机构负责)。",
+    "压实属地责任,做好“五有三严”(有防护指南、有防控管理制度和责任人、有防护物资设备)。",
+    "落实院长负责制(医院主要负责同志负责)。",
+    "深化医药卫生体制改革(以下简称“医改”)。",
+    "医疗费用个人支付占比控制在10%以内(深度贫困地区控制在5%以内)。",
+    "推进传染病医院(院区)建设,加强急救中心(站)建设。",
+])
+def test_brackets_that_are_not_annotations(text):
+    assert find_annotations(text, "四川省") == []
+
+
+# --- task tables ---------------------------------------------------------------------------
+
+
+def test_task_table_columns(tmp_path):
+    path = tmp_path / "table.txt"
+    path.write_text("""江苏省卫生健康委员会
+关于印发2024年重点任务分工的通知
+苏卫医〔2024〕3号
+各设区市卫生健康委：
+现将重点任务分工印发给你们。
+江苏省卫生健康委员会
+2024年3月1日
+2024年重点任务分工
+序号	重点任务	牵头单位	配合单位	完成时限
+1	推进紧密型城市医联体建设	省卫生健康委	省市场监管局（省知识产权局）、省医保局	2024年底
+2	完善医疗服务价格动态调整机制	省医保局	无	2024年6月底前
+""", encoding="utf-8")
+    frag = fragment(path)
+    assert roles(frag) == {
+        (1, "lead", "江苏省卫生健康委员会"), (1, "support", "江苏省市场监督管理局"), (1, "support", "江苏省医疗保障局"),
+        (2, "lead", "江苏省医疗保障局"),
+    }
+    market = next(n for n in frag.nodes if n.attrs.get("name") == "江苏省市场监督管理局")
+    assert "省知识产权局" in market.attrs["aliases"]  # one agency, its second name an alias
+
+
+# --- issuer and text ------------------------------------------------------------------------
+
+
+def test_work_points_issuer_leads_every_item():
+    frag = fragment(WORK_POINTS)
+    leads = {(n, a) for n, role, a in roles(frag, "issuer") if role == "lead"}
+    assert leads == {(n, "四川省卫生健康委员会") for n in range(1, 26)}
+    wuxi = fragment(WUXI)
+    assert {(n, a) for n, role, a in roles(wuxi) if role == "lead"} == {(n, "无锡市卫生健康委员会") for n in range(1, 37)}
+
+
+def test_collaboration_verbs_make_low_confidence_supporters():
+    frag = fragment(WORK_POINTS)
+    # 15. 联合西南民航局、省应急厅推动航空医疗救护联合试点工作
+    text_roles = roles(frag, "text")
+    assert (15, "support", "四川省应急管理厅") in text_roles
+    assert (15, "support", "中国民用航空西南地区管理局") in text_roles
+    assert all(e.confidence <= 0.5 for e in edges_of(frag, 15) if e.attrs["role_source"] == "text")
+    # 23. 积极配合省医调委做好医疗纠纷处置工作: the commission supports the 医调委, not the reverse
+    assert not any(n == 23 for n, _, _ in text_roles)
+    # 6. 加强与医保、民政、公安、财政等部门沟通衔接: generic departments name no agency
+    assert not any(n == 6 for n, _, _ in text_roles)
+
+
+def test_text_collaboration_inline(tmp_path):
+    frag = inline(tmp_path, "1.加强急救体系建设。会同省财政厅制定投入政策,配合省公安厅做好医警联动。\n",
+                  issuer="四川省卫生健康委员会", title="2024年医疗管理工作要点")
+    assert roles(frag) == {(1, "lead", "四川省卫生健康委员会"), (1, "support", "四川省财政厅")}
+
+
+# --- the sample corpus ----------------------------------------------------------------------
+
+
+def test_reform_2020_annotations_read_with_first_listed_legend():
+    frag = fragment(REFORM_2020)
+    found = roles(frag)
+    # (三) …(省卫生健康委、…、成都海关、西宁联勤保障中心、西部战区空军后勤保障部、武警四川省总队负责)
+    assert (3, "lead", "四川省卫生健康委员会") in found
+    for unit in ("中华人民共和国成都海关", "中国人民解放军联勤保障部队西宁联勤保障中心", "西部战区空军后勤保障部",
+                 "中国人民武装警察部队四川省总队", "四川省大数据中心", "四川省应急管理厅"):
+        assert (3, "support", unit) in found
+    # (十一) 〔省医保局、省卫生健康委、各市(州)人民政府负责〕
+    assert {r for r in found if r[0] == 11} == {
+        (11, "lead", "四川省医疗保障局"), (11, "support", "四川省卫生健康委员会"), (11, "support", "四川省各市(州)人民政府")}
+    # (二十七) …分别负责: all seven lead
+    assert {role for n, role, _ in found if n == 27} == {"lead"}
+    assert len([r for r in found if r[0] == 27]) == 7
+    # (二十四) the list breaks across a page inside 财政厅
+    assert (24, "support", "四川省财政厅") in found
+
+
+def test_plan_2024_comma_legend():
+    found = roles(fragment(PLAN_2024))
+    # (十七) 责任单位:财政厅,省发展改革委、省卫生健康委、省中医药局、省疾控局
+    assert (17, "lead", "四川省财政厅") in found and (17, "support", "四川省卫生健康委员会") in found
+    # (十八) …国家金融监管总局四川监管局 — a central unit, no provincial prefix
+    assert (18, "support", "国家金融监督管理总局四川监管局") in found
+    # 以下均需各市(州)人民政府落实: every later annotated item, never the unannotated 保障措施 (二十三)-(二十五)
+    governments = {n for n, _, a in found if a == "四川省各市(州)人民政府"}
+    assert governments == set(range(1, 23))
+
+
+def test_edges_carry_words_span_and_provenance():
+    frag = fragment(REFORM_2020)
+    for edge in edges_of(frag, 16):
+        assert edge.attrs["words"] == "(省医保局、四川银保监局分别负责)"
+        assert edge.extractor == "responsibility" and edge.document == frag.document_id
+        quoted = frag.source_text[edge.span[0] : edge.span[1]]
+        assert quoted.replace("\n", "").replace(" ", "") == "(省医保局、\n四川银保监局分别负责)".replace("\n", "")
