@@ -235,6 +235,29 @@ class Writer:
         )
         return cursor.rowcount
 
+    # --- reads inside the transaction (linkers see the fragments just written) -----------------
+
+    def rows(self, sql: str, params: Iterable[Any] = ()) -> list[tuple]:
+        """A read-only query on the transaction's connection (SELECT only)."""
+        if not sql.lstrip().upper().startswith("SELECT"):
+            raise ValueError("Writer.rows runs SELECT statements only")
+        return self._db.execute(sql, tuple(params)).fetchall()
+
+    def records(self, table: str, ids: Iterable[str], column: str = "id") -> list[dict[str, Any]]:
+        """Node or edge records (``table`` nodes|edges) whose ``column`` (id, owner, source, target) is in ids."""
+        if table not in ("nodes", "edges") or column not in ("id", "owner", "source", "target"):
+            raise ValueError(f"no such table/column: {table}.{column}")
+        out: list[dict[str, Any]] = []
+        for chunk in _chunks(list(ids), 500):
+            marks = ",".join("?" * len(chunk))
+            out.extend(json.loads(row[0]) for row in
+                       self._db.execute(f"SELECT data FROM {table} WHERE {column} IN ({marks})", chunk))
+        return out
+
+    def delete_edge_ids(self, ids: Iterable[str]) -> None:
+        for chunk in _chunks(list(ids), 500):
+            self._db.execute(f"DELETE FROM edges WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+
 
 def _chunks(items: list, size: int) -> Iterator[list]:
     for start in range(0, len(items), size):

@@ -95,4 +95,7 @@ def _load(path: Path, max_bytes: int, report: BuildReport) -> Fragment | None:
 
 
 def default_linkers() -> list[Linker]:
-    return []
+    from policykg.graph.citelink import link_citations
+    from policykg.graph.lineage import link_provisions
+
+    return [link_citations, link_provisions]
