@@ -1,1 +1,36 @@
-"""Questions over the graph, as plain functions of a store (see graph.store.GraphStore)."""
+"""The questions, as plain functions over the ``GraphStore`` read interface.
+
+Every function takes the store first, returns plain JSON-ready dicts, and raises ``NotFound``
+for a name or id that resolves to nothing. Lists accept ``limit``/``offset`` so the HTTP API and
+the CLI page through exactly what the function answers.
+"""
+
+from .cascade import cascade
+from .common import Ambiguous, NotFound, QueryError
+from .compare import compare
+from .detail import document, documents, provision
+from .entity import entity
+from .index import QueryIndex, index_for
+from .lineage import lineage
+from .obligations import obligations
+from .resolve import resolve_document, resolve_provision
+from .search import search
+
+__all__ = [
+    "Ambiguous",
+    "NotFound",
+    "QueryError",
+    "QueryIndex",
+    "cascade",
+    "compare",
+    "document",
+    "documents",
+    "entity",
+    "index_for",
+    "lineage",
+    "obligations",
+    "provision",
+    "resolve_document",
+    "resolve_provision",
+    "search",
+]

@@ -1,0 +1,335 @@
+"""The questions on the command line: tables on a terminal, ``--json`` (the query's answer) for scripts.
+
+Imported by ``policykg.api.cli.main``; each command is a thin shell over one query function.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from policykg import queries
+from policykg.api.cli import DEFAULT_STORE, StoreOption, app, err, fail, open_store, out
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the answer as JSON (for scripts).")]
+LimitOption = Annotated[int | None, typer.Option("--limit", min=1, help="At most this many items per list.")]
+OffsetOption = Annotated[int, typer.Option("--offset", min=0, help="Skip this many items of each list.")]
+RegionOption = Annotated[str | None, typer.Option("--region", help="Jurisdiction, e.g. 四川省 (reads short forms).")]
+YearOption = Annotated[int | None, typer.Option("--year", min=1900, max=2100)]
+CLIP = 60
+
+
+def _answer(store: Path, ask: Callable[[Any], dict[str, Any]], as_json: bool, show: Callable[[dict], None]) -> None:
+    with open_store(store) as db:
+        try:
+            answer = ask(db)
+        except queries.QueryError as exc:
+            _explain(exc)
+        except ValueError as exc:
+            fail(str(exc), code=2)
+    if as_json:
+        print(json.dumps(answer, ensure_ascii=False, indent=1))
+    else:
+        show(answer)
+
+
+def _explain(exc: queries.QueryError) -> None:
+    for candidate in exc.candidates[:20]:
+        label = candidate.get("name") or candidate.get("cite") or candidate.get("title") or candidate.get("id")
+        where = f" ({candidate['region']})" if candidate.get("region") else ""
+        err.print(f"  candidate: {label}{where}  [{candidate.get('id')}]", highlight=False, markup=False)
+    fail(exc.message, code=1 if isinstance(exc, queries.NotFound) else 2)
+
+
+def _clip(text: Any, width: int = CLIP) -> str:
+    text = "" if text is None else str(text)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _row(table: Table, *cells: Any) -> None:
+    """Cells are data, not rich markup: a 文号 such as 川办发[2020]53号 must print as written."""
+    table.add_row(*(Text("" if c is None else str(c)) for c in cells))
+
+
+def _score(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
+# --- obligations --------------------------------------------------------------------------------
+
+
+@app.command()
+def obligations(
+    agency: Annotated[str, typer.Argument(help="Any name of the agency: 四川省医疗保障局, 省医保局 (with --region).")],
+    role: Annotated[str | None, typer.Option("--role", help="lead or support.")] = None,
+    year: YearOption = None,
+    region: RegionOption = None,
+    follow_succession: Annotated[
+        bool, typer.Option("--follow-succession", help="Also the bodies it replaced or that replaced it.")
+    ] = False,
+    store: StoreOption = DEFAULT_STORE,
+    as_json: JsonOption = False,
+    limit: LimitOption = None,
+    offset: OffsetOption = 0,
+) -> None:
+    """The provisions an agency leads or supports, grouped by document and year."""
+    if role not in (None, "lead", "support"):
+        fail("--role must be lead or support", code=2)
+    _answer(store, lambda db: queries.obligations(db, agency, role, year, region, follow_succession, limit, offset),
+            as_json, _show_obligations)
+
+
+def _show_obligations(answer: dict[str, Any]) -> None:
+    agency = answer["agency"]
+    aliases = "、".join(a for a in agency["aliases"] if a != agency["name"])
+    counts = answer["counts"]
+    out.print(f"[bold]{escape(agency['name'])}[/bold]" + escape(f" (also {aliases})" if aliases else "")
+              + f": {answer['total']} provisions, {counts['lead']} lead, {counts['support']} support", highlight=False)
+    out.print("by year: " + ", ".join(f"{y['year']}: {y['lead']} lead / {y['support']} support"
+                                      for y in answer["by_year"]), highlight=False, markup=False)
+    for group in answer["documents"]:
+        doc = group["document"] or {}
+        title = (f"{doc.get('doc_number') or ''} {doc.get('title') or ''} ({group['year']}): "
+                 f"{group['counts']['lead']} lead, {group['counts']['support']} support")
+        table = Table("item", "heading", "role", "as written", title=escape(title), title_justify="left")
+        for row in group["obligations"]:
+            via = f" via {row['relation']}" if row["relation"] else ""
+            _row(table, row["provision"]["label"], _clip(row["provision"]["heading"], 30), row["role"] + via,
+                          _clip(row["words"], 50))
+        out.print(table)
+
+
+# --- lineage ------------------------------------------------------------------------------------
+
+
+@app.command()
+def lineage(
+    provision: Annotated[str, typer.Argument(help="Provision id, or DOCUMENT:ITEM such as 川办发〔2020〕53号:13.")],
+    depth: Annotated[int, typer.Option("--depth", min=1, max=10, help="Hops to follow each way.")] = 3,
+    store: StoreOption = DEFAULT_STORE,
+    as_json: JsonOption = False,
+    limit: LimitOption = None,
+    offset: OffsetOption = 0,
+) -> None:
+    """Upstream and downstream chains (derives from / continues) with scores and quoted evidence."""
+    _answer(store, lambda db: queries.lineage(db, provision, depth, limit, offset), as_json, _show_lineage)
+
+
+def _show_lineage(answer: dict[str, Any]) -> None:
+    prov = answer["provision"]
+    where = f"{prov['heading'] or ''} ({prov['region']}, {prov['year']})"
+    out.print(f"[bold]{escape(prov['cite'])}[/bold] " + escape(where), highlight=False)
+    out.print(_clip(prov["text"], 200), highlight=False, markup=False)
+    for hop in answer["document_lineage"]:
+        out.print(f"document {hop['kind']} {hop['document']['title'] or hop['document']['doc_number']}",
+                  highlight=False, markup=False)
+    for direction in ("upstream", "downstream"):
+        table = Table("depth", "link", "from", "to", "score", "evidence (from | to)",
+                      title=f"{direction}: {answer[direction]['total']} hops", title_justify="left")
+        for hop in answer[direction]["items"]:
+            evidence = hop["evidence"][0] if hop["evidence"] else {}
+            quotes = f"{_clip(evidence.get('source_quote'), 30)} | {_clip(evidence.get('target_quote'), 30)}"
+            _row(table, str(hop["depth"]), hop["kind"], _cite(hop["source"]), _cite(hop["target"]),
+                          _score(hop["score"]), quotes if evidence else "")
+        out.print(table)
+
+
+def _cite(prov: dict[str, Any]) -> str:
+    return f"{prov['cite']} {_clip(prov['heading'], 20)}"
+
+
+# --- cascade ------------------------------------------------------------------------------------
+
+
+@app.command()
+def cascade(
+    ref: Annotated[str, typer.Argument(help="A provincial provision (川办发〔2020〕53号:13) or a document.")],
+    store: StoreOption = DEFAULT_STORE,
+    as_json: JsonOption = False,
+    limit: LimitOption = None,
+    offset: OffsetOption = 0,
+) -> None:
+    """Lower-level provisions derived from it, by region, with coverage and wording changes."""
+    _answer(store, lambda db: queries.cascade(db, ref, limit, offset), as_json, _show_cascade)
+
+
+def _show_cascade(answer: dict[str, Any]) -> None:
+    root = answer["root"]
+    name = root["provision"]["cite"] if root["provision"] else (root["document"] or {}).get("title")
+    out.print(f"[bold]{escape(name or '')}[/bold]: {answer['total']} derived provisions", highlight=False)
+    for group in answer["regions"]:
+        table = Table("provision", "derives from", "score", "targets", "agencies added",
+                      title=f"{group['region']}: {group['count']}", title_justify="left")
+        for item in group["items"]:
+            changes = ", ".join(f"{c['change']} {_target_words(c)}" for c in item["target_changes"])
+            added = "、".join(a["name"] for a in item["agencies"]["added"])
+            _row(table, _cite(item["provision"]), _cite(item["derives_from"]), _score(item["score"]),
+                          _clip(changes, 40), _clip(added, 30))
+        out.print(table)
+    coverage = answer["coverage"]
+    if coverage["note"]:
+        out.print(coverage["note"], highlight=False, markup=False)
+        return
+    rows = coverage["subdivisions"]
+    out.print(f"coverage of {coverage['scope']}: {len(coverage['covered'])} of {len(rows)} show a derived provision",
+              highlight=False, markup=False)
+    for row in rows:
+        out.print(f"  {row['region']}: {row['status']}" + (f" ({row['derived']})" if row["derived"] else ""),
+                  highlight=False, markup=False)
+
+
+def _target_words(change: dict[str, Any]) -> str:
+    before, after = change.get("before") or {}, change.get("after") or {}
+    return f"{before.get('words') or ''} → {after.get('words') or ''}".strip(" →")
+
+
+# --- compare ------------------------------------------------------------------------------------
+
+
+@app.command()
+def compare(
+    year_a: Annotated[int, typer.Argument(min=1900, max=2100, help="The earlier year.")],
+    year_b: Annotated[int, typer.Argument(min=1900, max=2100, help="The later year.")],
+    region: Annotated[str, typer.Option("--region", help="The jurisdiction, e.g. 四川省.")],
+    store: StoreOption = DEFAULT_STORE,
+    as_json: JsonOption = False,
+    limit: LimitOption = None,
+    offset: OffsetOption = 0,
+) -> None:
+    """What a jurisdiction kept, added and dropped between two years, by provision and by theme."""
+    _answer(store, lambda db: queries.compare(db, region, year_a, year_b, limit, offset), as_json, _show_compare)
+
+
+def _show_compare(answer: dict[str, Any]) -> None:
+    counts = answer["counts"]
+    out.print(f"[bold]{answer['region']} {answer['year_a']} → {answer['year_b']}[/bold]: "
+              f"{counts['provisions_a']} → {counts['provisions_b']} provisions; kept {counts['kept']}, "
+              f"added {counts['added']}, dropped {counts['dropped']}", highlight=False)
+    for side in ("documents_a", "documents_b"):
+        for doc in answer[side]:
+            out.print(f"  {doc['year']}: {doc['doc_number'] or ''} {doc['title']}", highlight=False, markup=False)
+    kept = Table(str(answer["year_a"]), str(answer["year_b"]), "score", "target changes",
+                 title=f"kept ({answer['kept']['total']})", title_justify="left")
+    for pair in answer["kept"]["items"]:
+        changes = ", ".join(f"{c['change']} {_target_words(c)}" for c in pair["target_changes"]
+                            if c["change"] != "same")
+        _row(kept, _cite(pair["a"]), _cite(pair["b"]), _score(pair["score"]), _clip(changes, 40))
+    out.print(kept)
+    for status in ("added", "dropped"):
+        table = Table("provision", "text", title=f"{status} ({answer[status]['total']})", title_justify="left")
+        for prov in answer[status]["items"]:
+            _row(table, _cite(prov), _clip(prov["text"]))
+        out.print(table)
+    themes = Table("kind", "status", "theme", str(answer["year_a"]), str(answer["year_b"]),
+                   title=f"themes ({answer['themes']['total']})", title_justify="left")
+    for theme in answer["themes"]["items"]:
+        name = theme["name"] + "".join(f" → {c['name']}" for c in theme["counterparts"] if c["name"] != theme["name"])
+        a, b = _items(theme["provisions_a"], theme["targets_a"]), _items(theme["provisions_b"], theme["targets_b"])
+        _row(themes, theme["kind"], theme["status"], _clip(name, 40), a, b)
+    out.print(themes)
+
+
+def _items(provisions: list[dict[str, Any]], targets: list[dict[str, Any]]) -> str:
+    text = " ".join(p["label"] or p["id"] for p in provisions)
+    if targets:
+        text += "; targets: " + "、".join(t["words"] or "" for t in targets)
+    return _clip(text, 40)
+
+
+# --- search -------------------------------------------------------------------------------------
+
+
+@app.command()
+def search(
+    text: Annotated[str, typer.Argument(help="Terms separated by spaces; every term must occur.")] = "",
+    region: RegionOption = None,
+    year: YearOption = None,
+    level: Annotated[str | None, typer.Option("--level", help="national, province, city or county.")] = None,
+    agency: Annotated[str | None, typer.Option("--agency", help="Only provisions it leads or supports.")] = None,
+    facility_type: Annotated[str | None, typer.Option("--facility-type", help="Only provisions naming it.")] = None,
+    program: Annotated[str | None, typer.Option("--program", help="Only provisions naming it.")] = None,
+    store: StoreOption = DEFAULT_STORE,
+    as_json: JsonOption = False,
+    limit: Annotated[int, typer.Option("--limit", min=1)] = 20,
+    offset: OffsetOption = 0,
+) -> None:
+    """Full-text search over provisions, with filters."""
+    _answer(store, lambda db: queries.search(db, text, region, year, level, agency, facility_type, program, limit,
+                                             offset), as_json, _show_search)
+
+
+def _show_search(answer: dict[str, Any]) -> None:
+    how = " (no provision has every term; showing those with most)" if answer["mode"] == "some" else ""
+    table = Table("provision", "region", "year", "snippet", "score",
+                  title=f"{answer['total']} provisions for {' '.join(answer['terms']) or 'the filters'}{how}",
+                  title_justify="left")
+    for hit in answer["items"]:
+        prov = hit["provision"]
+        _row(table, _cite(prov), prov["region"] or "", str(prov["year"] or ""), hit["snippet"], _score(hit["score"]))
+    out.print(table)
+
+
+# --- entity -------------------------------------------------------------------------------------
+
+
+@app.command()
+def entity(
+    name: Annotated[str, typer.Argument(help="Any alias of an agency, program, facility type or region, or an id.")],
+    kind: Annotated[str | None, typer.Option("--kind", help="Agency, Region, FacilityType or Program.")] = None,
+    region: RegionOption = None,
+    store: StoreOption = DEFAULT_STORE,
+    as_json: JsonOption = False,
+    limit: Annotated[int, typer.Option("--limit", min=1)] = 50,
+    offset: OffsetOption = 0,
+) -> None:
+    """An entity by any of its names, with its neighbours."""
+    _answer(store, lambda db: queries.entity(db, name, kind, region, limit, offset), as_json, _show_entity)
+
+
+def _show_entity(answer: dict[str, Any]) -> None:
+    for match in answer["matches"]:
+        attrs = match["attributes"]
+        aliases = "、".join(attrs.get("aliases") or [])
+        out.print(f"[bold]{escape(match['name'])}[/bold] "
+                  + escape(f"{match['kind']} [{match['id']}] (matched by {match['matched_by']})"
+                           + (f"; aliases {aliases}" if aliases else "")
+                           + (f"; region {attrs['region']}" if attrs.get("region") else "")), highlight=False)
+        counts = ", ".join(f"{k} {v}" for k, v in match["neighbour_counts"].items())
+        out.print("  " + counts, highlight=False, markup=False)
+        table = Table("edge", "node", "details")
+        for row in match["neighbours"]["items"]:
+            arrow = "→" if row["direction"] == "out" else "←"
+            details = "; ".join(f"{k} {_clip(v, 30)}" for k, v in row["details"].items() if k != "confidence")
+            _row(table, f"{arrow} {row['edge']}", _clip(row["node"]["label"], 50), details)
+        out.print(table)
+
+
+# --- serve --------------------------------------------------------------------------------------
+
+
+@app.command()
+def serve(
+    store: StoreOption = DEFAULT_STORE,
+    host: Annotated[str, typer.Option("--host", help="Address to bind; loopback unless you mean to expose it.")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option("--port", min=0, max=65535)] = 8000,
+) -> None:
+    """Serve the HTTP API (OpenAPI docs at /docs) over a store."""
+    import uvicorn
+
+    from policykg.api.http import create_app
+
+    db = open_store(store)
+    err.print(f"serving {store} on http://{host}:{port} (docs at /docs)", highlight=False, markup=False)
+    try:
+        uvicorn.run(create_app(db), host=host, port=port, log_level="warning", access_log=False)
+    finally:
+        db.close()

@@ -1,0 +1,160 @@
+"""The HTTP API: read-only GET endpoints over the query functions (OpenAPI at ``/docs``).
+
+Every answer is exactly what the query function answers for the same parameters; lists page
+with ``limit``/``offset``. Unknown ids and names answer 404, bad or ambiguous parameters 422
+(with the candidates that would resolve them). JSON is UTF-8 with Chinese left readable.
+"""
+
+from __future__ import annotations
+
+import gc
+from typing import Annotated, Any, Literal
+
+from fastapi import FastAPI, Path, Query, Request
+from fastapi.responses import JSONResponse, Response
+
+from policykg import queries
+from policykg.queries.search import warm_segmenter
+
+from . import models as m
+from .webui import mount_web
+
+Limit = Annotated[int, Query(ge=1, le=500, description="Items per page (each list of the answer).")]
+Offset = Annotated[int, Query(ge=0, le=1_000_000, description="Items to skip (each list of the answer).")]
+Name = Annotated[str, Query(min_length=1, max_length=200)]
+OptName = Annotated[str | None, Query(min_length=1, max_length=200)]
+Region = Annotated[str | None, Query(min_length=1, max_length=200, description="A jurisdiction: 四川省, 四川, 遂宁市.",
+                                     examples=["四川省"])]
+Year = Annotated[int | None, Query(ge=1900, le=2100)]
+Level = Annotated[Literal["national", "province", "city", "county"] | None, Query()]
+Ref = Annotated[str, Path(min_length=1, max_length=200, description="An id, or DOCUMENT:ITEM (川办发〔2020〕53号:13).",
+                          examples=["川办发〔2020〕53号:13"])]
+
+ERRORS: dict[int | str, dict[str, Any]] = {404: {"model": m.Problem}, 422: {"model": m.Problem}}
+
+
+class UTF8JSONResponse(JSONResponse):
+    media_type = "application/json; charset=utf-8"
+
+
+def create_app(store: Any) -> FastAPI:
+    """The API over one store. Builds the query index and reads every document text up front, so
+    requests never touch the store's SQLite connection, which belongs to the thread that opened it
+    (the server's event loop, or a test client's, may be another)."""
+    queries.index_for(store).warm()
+    warm_segmenter()
+    # The index is built once and then only read: keep the collector from re-walking it on every
+    # full collection (on a 10k-document store that walk is a pause of a tenth of a second).
+    gc.freeze()
+    app = FastAPI(
+        title="policykg",
+        summary="Chinese health-policy provisions, agencies and lineage, as a knowledge graph.",
+        version="0.1.0",
+        default_response_class=UTF8JSONResponse,
+        responses=ERRORS,
+    )
+    app.add_exception_handler(queries.QueryError, _problem)
+    app.add_exception_handler(ValueError, _bad_value)
+    _routes(app, store)
+    mount_web(app)
+    return app
+
+
+async def _problem(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, queries.QueryError)
+    status = 404 if isinstance(exc, queries.NotFound) else 422
+    return UTF8JSONResponse({"detail": exc.message, "candidates": exc.candidates}, status_code=status)
+
+
+async def _bad_value(request: Request, exc: Exception) -> JSONResponse:
+    return UTF8JSONResponse({"detail": str(exc), "candidates": []}, status_code=422)
+
+
+def _json(answer: dict[str, Any]) -> Response:
+    """The query's answer as it is. Response models document the shapes (OpenAPI) and the tests
+    check answers against them; re-validating every answer here would only cost time."""
+    return UTF8JSONResponse(answer)
+
+
+def _routes(app: FastAPI, store: Any) -> None:
+    # Queries take a few milliseconds and never wait on I/O (the index holds every text), so they run
+    # on the event loop: a thread-pool hop per request would cost more than the query.
+    @app.get("/documents", response_model=m.Page[m.DocRef], tags=["documents"])
+    async def list_documents(
+        region: Region = None, year: Year = None, level: Level = None, limit: Limit = 50, offset: Offset = 0
+    ) -> Response:
+        """Loaded documents (and cited-only stubs), newest first."""
+        answer = queries.documents(store, region, year, level, limit, offset)
+        return _json({"total": answer["total"], "items": answer["items"]})
+
+    @app.get("/documents/{ref}", response_model=m.DocumentAnswer, tags=["documents"])
+    async def get_document(ref: Ref, limit: Limit = 50, offset: Offset = 0) -> Response:
+        """A document by id, 文号, file name or title, with its provisions."""
+        return _json(queries.document(store, ref, limit, offset))
+
+    @app.get("/provisions/{ref}", response_model=m.ProvisionAnswer, tags=["provisions"])
+    async def get_provision(ref: Ref) -> Response:
+        """A provision with its agencies (lead/support), targets and mentions."""
+        return _json(queries.provision(store, ref))
+
+    @app.get("/provisions/{ref}/lineage", response_model=m.LineageAnswer, tags=["questions"])
+    async def get_lineage(
+        ref: Ref, depth: Annotated[int, Query(ge=1, le=10)] = 3, limit: Limit = 50, offset: Offset = 0
+    ) -> Response:
+        """Upstream and downstream DERIVES_FROM / CONTINUES hops, with scores and quoted evidence."""
+        return _json(queries.lineage(store, ref, depth, limit, offset))
+
+    @app.get("/cascade/{ref}", response_model=m.CascadeAnswer, tags=["questions"])
+    async def get_cascade(ref: Ref, limit: Limit = 50, offset: Offset = 0) -> Response:
+        """Lower-level provisions derived from a provision or a whole document, by region, with coverage."""
+        return _json(queries.cascade(store, ref, limit, offset))
+
+    @app.get("/obligations", response_model=m.ObligationsAnswer, tags=["questions"])
+    async def get_obligations(
+        agency: Name,
+        role: Annotated[Literal["lead", "support"] | None, Query()] = None,
+        year: Year = None,
+        region: Region = None,
+        follow_succession: bool = False,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> Response:
+        """Provisions an agency (any alias) leads or supports, by document and year."""
+        return _json(queries.obligations(store, agency, role, year, region, follow_succession, limit, offset))
+
+    @app.get("/compare", response_model=m.CompareAnswer, tags=["questions"])
+    async def get_compare(
+        region: Name,
+        year_a: Annotated[int, Query(ge=1900, le=2100)],
+        year_b: Annotated[int, Query(ge=1900, le=2100)],
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> Response:
+        """What a jurisdiction's priorities kept, added and dropped between two years."""
+        return _json(queries.compare(store, region, year_a, year_b, limit, offset))
+
+    @app.get("/search", response_model=m.SearchAnswer, tags=["questions"])
+    async def get_search(
+        q: Annotated[str, Query(max_length=200, description="Terms separated by spaces; all must occur.")] = "",
+        region: Region = None,
+        year: Year = None,
+        level: Level = None,
+        agency: OptName = None,
+        facility_type: OptName = None,
+        program: OptName = None,
+        limit: Limit = 20,
+        offset: Offset = 0,
+    ) -> Response:
+        """Full-text search over provisions, with filters."""
+        return _json(queries.search(store, q, region, year, level, agency, facility_type, program, limit, offset))
+
+    @app.get("/entities", response_model=m.EntityAnswer, tags=["entities"])
+    async def get_entities(
+        name: Name,
+        kind: Annotated[Literal["Agency", "Region", "FacilityType", "Program"] | None, Query()] = None,
+        region: Region = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> Response:
+        """Every entity an id or alias may mean, with its neighbours."""
+        return _json(queries.entity(store, name, kind, region, limit, offset))

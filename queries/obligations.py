@@ -1,0 +1,146 @@
+"""What an agency is obliged to do: the provisions it leads or supports, by document and year."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from policykg.graph.model import EdgeKind, NodeKind
+
+from .common import Ambiguous, NotFound, agency_ref, doc_ref, page, provision_ref
+from .index import QueryIndex, index_for
+from .resolve import entity_candidate, resolve_entities
+
+ROLES = {"lead": EdgeKind.LEADS, "support": EdgeKind.SUPPORTS}
+
+
+def obligations(
+    store: Any,
+    agency: str,
+    role: str | None = None,
+    year: int | None = None,
+    region: str | None = None,
+    follow_succession: bool = False,
+    limit: int | None = None,
+    offset: int = 0,
+) -> dict[str, Any]:
+    """The agency (any alias; a short form such as 省医保局 is read in ``region``, the jurisdiction
+    the name is meant in) and every provision it leads or supports, wherever the provision is,
+    newest year first, grouped by document, with counts.
+    With ``follow_succession`` the bodies it replaced and that replaced it count too."""
+    if role is not None and role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    idx = index_for(store)
+    agency_id = resolve_agency(idx, agency, region)
+    agencies = _succession(idx, agency_id) if follow_succession else {agency_id: None}
+    edges = [(e, rel) for a, rel in agencies.items() for e in _edges(idx, a, role)]
+    edges = [(e, rel) for e, rel in edges if year is None or _year(idx, e["target"]) == year]
+    edges.sort(key=lambda er: _order(idx, er[0]))
+    light = [{"document": _doc(idx, e["target"]), "year": _year(idx, e["target"]), "role": _role(e)} for e, _ in edges]
+    window = page(edges, limit, offset)["items"]
+    return {
+        "agency": agency_ref(idx, agency_id),
+        "agencies": [agency_ref(idx, a) | {"relation": rel} for a, rel in agencies.items()],
+        "total": len(edges),
+        "counts": _counts(light),
+        "by_year": _by_year(light),
+        "limit": limit,
+        "offset": offset,
+        "documents": _by_document(idx, [_row(idx, e, rel) for e, rel in window], light),
+    }
+
+
+def resolve_agency(idx: QueryIndex, name: str, region: str | None = None) -> str:
+    found = resolve_entities(idx, name, (NodeKind.AGENCY,), region)
+    if not found:
+        hint = "" if region else " (a short form such as 省医保局 needs --region)"
+        raise NotFound(f"no agency {name!r}{' in ' + region if region else ''}{hint}")
+    if len(found) > 1:
+        raise Ambiguous(
+            f"{name!r} names {len(found)} agencies; give a region or the full name",
+            [entity_candidate(idx, i) for i, _ in found],
+        )
+    return found[0][0]
+
+
+def _succession(idx: QueryIndex, start: str) -> dict[str, str | None]:
+    """The agency and, transitively, its predecessors and successors (SUCCEEDS: new → old)."""
+    found: dict[str, str | None] = {start: None}
+    for relation, step in (("predecessor", idx.store.out_edges), ("successor", idx.store.in_edges)):
+        frontier = [start]
+        while frontier:
+            current = frontier.pop()
+            for edge in step(current, [EdgeKind.SUCCEEDS]):
+                other = edge["target"] if relation == "predecessor" else edge["source"]
+                if other not in found and idx.node(other):
+                    found[other] = relation
+                    frontier.append(other)
+    return found
+
+
+def _edges(idx: QueryIndex, agency_id: str, role: str | None) -> list[dict[str, Any]]:
+    kinds = [ROLES[role]] if role else list(ROLES.values())
+    return [e for e in idx.store.out_edges(agency_id, kinds)
+            if (idx.node(e["target"]) or {}).get("kind") == NodeKind.PROVISION]
+
+
+def _doc(idx: QueryIndex, pid: str) -> str | None:
+    return (idx.node(pid) or {}).get("document")
+
+
+def _year(idx: QueryIndex, pid: str) -> int | None:
+    prov = idx.node(pid) or {}
+    return prov.get("year", (idx.node(prov.get("document")) or {}).get("year"))
+
+
+def _role(edge: dict[str, Any]) -> str:
+    return "lead" if edge["kind"] == EdgeKind.LEADS else "support"
+
+
+def _order(idx: QueryIndex, edge: dict[str, Any]) -> tuple:
+    """Newest year first, then document, item number, role."""
+    prov = idx.node(edge["target"]) or {}
+    return (-(_year(idx, edge["target"]) or 0), prov.get("document") or "", prov.get("number") or 0,
+            edge["target"], _role(edge))
+
+
+def _row(idx: QueryIndex, edge: dict[str, Any], relation: str | None) -> dict[str, Any]:
+    prov = provision_ref(idx, edge["target"])
+    words, unit = edge.get("words"), edge.get("unit")
+    return {
+        "provision": prov,
+        "role": _role(edge),
+        "agency": edge["source"],
+        "relation": relation,
+        "role_source": edge.get("role_source"),
+        "words": words if isinstance(words, str) else None,
+        "as_written": unit if isinstance(unit, str) else None,
+        "quote": idx.quote(edge.get("document") or prov["document"], edge.get("span")),
+        "confidence": edge.get("confidence"),
+    }
+
+
+def _counts(rows: list[dict[str, Any]]) -> dict[str, int]:
+    return {"lead": sum(r["role"] == "lead" for r in rows), "support": sum(r["role"] == "support" for r in rows)}
+
+
+def _by_year(light: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    years: dict[int | None, list[dict[str, Any]]] = defaultdict(list)
+    for row in light:
+        years[row["year"]].append(row)
+    return [{"year": y, **_counts(rs), "total": len(rs)} for y, rs in years.items()]
+
+
+def _by_document(idx: QueryIndex, rows: list[dict[str, Any]], light: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The page's rows by document; each document's counts are over all its rows, not the page."""
+    per_doc: dict[str | None, list[dict[str, Any]]] = defaultdict(list)
+    for row in light:
+        per_doc[row["document"]].append(row)
+    docs: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        docs[row["provision"]["document"]].append(row)
+    return [
+        {"document": doc_ref(idx, d), "year": rs[0]["provision"]["year"], "counts": _counts(per_doc[d]),
+         "obligations": rs}
+        for d, rs in docs.items()
+    ]
