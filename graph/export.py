@@ -34,10 +34,17 @@ def write_atomic(path: Path, writer) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             writer(handle)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; an export is an ordinary file
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 def export_node_link(store: GraphStore, path: Path) -> None:
@@ -55,10 +62,17 @@ def export_graphml(store: GraphStore, path: Path) -> None:
     write_atomic(path, lambda fh: fh.write("\n".join(nx.generate_graphml(flat))))
 
 
+from .bulk import export_cypher, export_neo4j_csv  # noqa: E402  (they use write_atomic above)
+from .rdf import export_jsonld, export_turtle  # noqa: E402
+
 # Export formats by name (`policykg export --format NAME`): each writes the store to a path.
 EXPORTERS = {
     "node-link": export_node_link,
     "graphml": export_graphml,
+    "neo4j-csv": export_neo4j_csv,  # a folder for `neo4j-admin database import`
+    "cypher": export_cypher,  # a .cypherl script
+    "turtle": export_turtle,
+    "jsonld": export_jsonld,
 }
 
 

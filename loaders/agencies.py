@@ -235,7 +235,7 @@ def add_agency(fragment: Fragment, agency: Agency, *aliases: str) -> str:
         if node.id == agency.id:
             node.attrs["aliases"] = sorted(set(node.attrs.get("aliases", [])) | forms)
             return node.id
-    attrs = {"name": agency.name, "aliases": sorted(forms), "region": agency.region, "kind": agency.kind}
+    attrs = {"name": agency.name, "aliases": sorted(forms), "region": agency.region, "agency_kind": agency.kind}
     fragment.add(Node(agency.id, NodeKind.AGENCY, attrs, extractor=EXTRACTOR, confidence=1.0 if agency.known else 0.7))
     if agency.region:
         # Like the node, the link belongs to no single document.
@@ -260,7 +260,7 @@ def _add_successions(fragment: Fragment, agency: Agency) -> None:
             node_id = entity_id(NodeKind.AGENCY, name)
             if all(n.id != node_id for n in fragment.nodes):
                 fragment.add(Node(node_id, NodeKind.AGENCY,
-                                  {"name": name, "aliases": [], "region": agency.region, "kind": agency.kind},
+                                  {"name": name, "aliases": [], "region": agency.region, "agency_kind": agency.kind},
                                   extractor=EXTRACTOR))
             ids.append(node_id)
         # From the lexicon, not from the document's words: the edge belongs to no document.

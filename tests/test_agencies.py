@@ -72,7 +72,7 @@ def test_aliases_accumulate_on_one_node():
     assert len({n.id for n in agencies}) == len(agencies)  # one node per agency
     health = next(n for n in agencies if n.attrs["name"] == "四川省卫生健康委员会")
     assert "省卫生健康委" in health.attrs["aliases"]
-    assert health.attrs["region"] == "四川省" and health.attrs["kind"] == "department"
+    assert health.attrs["region"] == "四川省" and health.attrs["agency_kind"] == "department"
     customs = next(n for n in agencies if n.attrs["name"] == "中华人民共和国成都海关")
     assert customs.attrs["aliases"] == ["成都海关"] and customs.attrs["region"] is None
 
