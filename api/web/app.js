@@ -1,0 +1,757 @@
+// policykg web pages: a hash router over the HTTP API (same origin). Plain JS, no build step.
+// Every page is a URL: #/search?q=…, #/provision/<ref>, #/cascade/<ref>, #/agency/<ref>?region=…,
+// #/compare?region=…&a=…&b=…  Answers are read defensively: a missing field shows as blank.
+"use strict";
+
+(() => {
+  const API = new URL("..", document.baseURI); // pages live at /ui/, the API at /
+  const app = document.getElementById("app");
+  const LEVELS = { national: "国家", province: "省级", city: "市级", county: "县级" };
+  const LEVEL_RANK = { national: 0, province: 1, city: 2, county: 3 };
+  const KINDS = { DERIVES_FROM: "落实上级", CONTINUES: "延续往年" };
+  const ROLES = { lead: "牵头", support: "配合" };
+  const ROLE_SOURCES = { annotation: "条款括注", legend: "括注+说明", table: "任务表", issuer: "发文机关", text: "正文" };
+  const CHANGES = { raised: "提高", lowered: "降低", same: "不变", changed: "改变", added: "新增", dropped: "删除" };
+  const STATUS = { kept: "保留", added: "新增", dropped: "删除" };
+  const THEME_KINDS = { section: "篇章", facility_type: "设施类型", program: "项目", FacilityType: "设施类型", Program: "项目", entity: "实体" };
+  let generation = 0; // a newer navigation makes older answers stale
+  let started = 0;
+  let laps = {}; // ms since navigation at which a page had its answers, drew its HTML, drew its graph
+  const lap = (name) => { laps[name] = Math.round(performance.now() - started); };
+
+  // --- small helpers -------------------------------------------------------------------------
+
+  const esc = (v) => String(v ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+  const arr = (v) => (Array.isArray(v) ? v : []);
+  const num = (v) => (typeof v === "number" && Number.isFinite(v) ? v : null);
+  const score = (v) => (num(v) === null ? "" : num(v).toFixed(2));
+  const level = (v) => LEVELS[v] || v || "";
+
+  function href(page, arg, params) {
+    let h = `#/${page}`;
+    if (arg) h += `/${encodeURIComponent(arg)}`;
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(params || {})) if (v !== undefined && v !== null && v !== "") q.set(k, v);
+    const qs = q.toString();
+    return qs ? `${h}?${qs}` : h;
+  }
+
+  class ApiError extends Error {
+    constructor(status, detail, candidates) {
+      super(typeof detail === "string" ? detail : JSON.stringify(detail));
+      this.status = status;
+      this.candidates = arr(candidates);
+    }
+  }
+
+  async function api(path, params) {
+    const url = new URL(path.replace(/^\//, ""), API);
+    for (const [k, v] of Object.entries(params || {})) if (v !== undefined && v !== null && v !== "") url.searchParams.set(k, v);
+    const res = await fetch(url, { headers: { Accept: "application/json" } });
+    let body = null;
+    try { body = await res.json(); } catch { body = null; }
+    if (!res.ok) throw new ApiError(res.status, body?.detail ?? res.statusText, body?.candidates);
+    return body ?? {};
+  }
+
+  const quiet = (promise) => promise.catch(() => null); // optional extras never break a page
+
+  // The newest documents, asked once per visit: the start page lists them, forms offer their regions.
+  let documentsOnce = null;
+  const documents = () => (documentsOnce ||= quiet(api("/documents", { limit: 200 })).then((d) => arr(d?.items).filter((x) => !x.stub)));
+
+  function fillRegions(docs) {
+    const list = document.getElementById("regions");
+    if (!list || list.childElementCount) return;
+    const regions = [...new Set(docs.map((d) => d.region).filter(Boolean))].sort();
+    list.innerHTML = regions.map((r) => `<option value="${esc(r)}">`).join("");
+  }
+
+  function firstSentence(text) {
+    const t = String(text ?? "");
+    const m = t.match(/^[\s\S]*?[。;;!?!?](?=.)/);
+    const s = m ? m[0] : t;
+    return s.length > 140 ? `${s.slice(0, 139)}…` : s;
+  }
+
+  function provTitle(p) {
+    if (!p) return "";
+    return p.cite || [p.doc_number || p.doc_title, p.label].filter(Boolean).join(" ") || p.id;
+  }
+
+  function provLink(p, text) {
+    if (!p?.id) return esc(text ?? "");
+    return `<a href="${href("provision", p.id)}" data-provision="${esc(p.id)}">${esc(text ?? provTitle(p))}</a>`;
+  }
+
+  function docLabel(d) {
+    if (!d) return "";
+    return [d.doc_number, d.title].filter(Boolean).join(" ") || d.source || d.id;
+  }
+
+  function metaLine(p) {
+    const parts = [p.doc_title && `《${esc(p.doc_title)}》`, p.doc_number && esc(p.doc_number), p.year && `${esc(p.year)}年`,
+      p.region && esc(p.region), p.level && esc(level(p.level))].filter(Boolean);
+    return `<div class="meta">${parts.map((x) => `<span>${x}</span>`).join("")}</div>`;
+  }
+
+  function targetText(t) {
+    if (!t) return "";
+    if (t.words) return t.words;
+    return [t.subject, t.comparator, num(t.value), t.unit, t.deadline && `(${t.deadline})`].filter((x) => x !== null && x !== undefined && x !== "").join(" ");
+  }
+
+  function targetValue(t) {
+    if (!t) return "—";
+    const v = num(t.value);
+    return [t.comparator, v === null ? "" : String(v), t.unit].filter(Boolean).join(" ") || "—";
+  }
+
+  function changeCell(c) {
+    const kind = c?.change || "";
+    return `<span class="change-${esc(kind)}">${esc(CHANGES[kind] || kind)}</span>`;
+  }
+
+  // Highlight: each character gets the set of classes of every needle covering it; runs of equal sets
+  // become one span, so overlapping entities (an agency inside a target's words) both stay visible.
+  // Matching is on NFKC forms (full-/half-width brackets alike) when that keeps the length.
+  function highlight(text, needles) {
+    const raw = String(text ?? "");
+    const normed = raw.normalize("NFKC");
+    const hay = normed.length === raw.length ? normed : raw;
+    const classes = Array.from({ length: raw.length }, () => new Set());
+    const titles = Array.from({ length: raw.length }, () => new Set());
+    for (const n of needles) {
+      const words = String(n.text ?? "").trim();
+      if (words.length < 2) continue;
+      const needle = hay === normed ? words.normalize("NFKC") : words;
+      for (let i = hay.indexOf(needle); i >= 0; i = hay.indexOf(needle, i + needle.length)) {
+        for (let j = i; j < i + needle.length; j++) {
+          classes[j].add(n.cls);
+          if (n.title) titles[j].add(n.title);
+        }
+      }
+    }
+    let out = "";
+    let i = 0;
+    while (i < raw.length) {
+      const key = [...classes[i]].sort().join(" ");
+      let j = i + 1;
+      while (j < raw.length && [...classes[j]].sort().join(" ") === key) j++;
+      const chunk = esc(raw.slice(i, j));
+      out += key ? `<span class="${esc(key)}" title="${esc([...titles[i]].join(";"))}">${chunk}</span>` : chunk;
+      i = j;
+    }
+    return out;
+  }
+
+  const wordsOf = (...values) => values.flatMap((v) => (Array.isArray(v) ? v : [v])).filter((v) => typeof v === "string" && v.trim());
+
+  function errorBox(err, page) {
+    const candidates = arr(err?.candidates);
+    const items = candidates.slice(0, 30).map((c) => {
+      const label = c.cite || c.name || c.title || c.id;
+      const type = { Agency: "agency", Program: "program", FacilityType: "facility_type" }[c.kind];
+      const target = page === "search" && type ? href("search", "", { q: c.name || c.id, type, region: c.region })
+        : c.kind === "Agency" || page === "agency" ? href("agency", c.id)
+        : c.kind === "Provision" || page === "provision" || page === "cascade" ? href(page === "cascade" ? "cascade" : "provision", c.id)
+          : null;
+      const where = c.region ? `(${esc(c.region)})` : "";
+      return `<li>${target ? `<a href="${target}">${esc(label)}</a>` : esc(label)}${where}</li>`;
+    });
+    const notFound = err?.status === 404 ? "未找到" : err?.status === 422 ? "无法确定" : "出错了";
+    return `<div class="error" role="alert"><b>${notFound}:</b>${esc(err?.message || err)}${items.length ? `<p>可能是指:</p><ul>${items.join("")}</ul>` : ""}</div>`;
+  }
+
+  // --- router --------------------------------------------------------------------------------
+
+  const PAGES = { search: searchPage, provision: provisionPage, cascade: cascadePage, agency: agencyPage, compare: comparePage };
+
+  function parseHash() {
+    const h = location.hash.replace(/^#\/?/, "");
+    const [path, query] = h.split("?", 2);
+    const [page, ...rest] = path.split("/");
+    return { page: PAGES[page] ? page : "search", arg: rest.length ? decodeURIComponent(rest.join("/")) : "", params: new URLSearchParams(query || "") };
+  }
+
+  async function route() {
+    const mine = ++generation;
+    started = performance.now();
+    laps = {};
+    const { page, arg, params } = parseHash();
+    document.body.dataset.ready = "";
+    document.body.dataset.page = page;
+    for (const a of document.querySelectorAll("header nav a[data-nav]")) a.classList.toggle("active", a.dataset.nav === page);
+    app.innerHTML = `<div class="loading">正在加载…</div>`;
+    if (window.__pkgCy) { window.__pkgCy.destroy(); window.__pkgCy = null; }
+    const stale = () => mine !== generation;
+    try {
+      await PAGES[page](arg, params, stale);
+    } catch (err) {
+      if (stale()) return;
+      app.innerHTML = errorBox(err, page);
+    }
+    if (stale()) return;
+    const ms = Math.round(performance.now() - started);
+    window.__pkgTiming = { page, ms, hash: location.hash, laps };
+    document.getElementById("timing").textContent = `本页用时 ${ms} ms`;
+    const h1 = app.querySelector("h1")?.textContent.trim();
+    document.title = h1 ? `${h1} · policykg` : "policykg · 卫生政策知识图谱";
+    document.body.dataset.ready = page;
+    if (page !== "provision" && "requestIdleCallback" in window) requestIdleCallback(() => loadCytoscape().catch(() => {}));
+  }
+
+  window.addEventListener("hashchange", route);
+  window.addEventListener("DOMContentLoaded", route);
+
+  // --- search --------------------------------------------------------------------------------
+
+  const SEARCH_TYPES = { text: "全文", agency: "机构", program: "项目", facility_type: "设施类型" };
+
+  async function searchPage(_arg, params, stale) {
+    const f = Object.fromEntries(["q", "type", "region", "year", "level", "offset"].map((k) => [k, params.get(k) || ""]));
+    f.type = SEARCH_TYPES[f.type] ? f.type : "text";
+    const offset = Number.parseInt(f.offset, 10) || 0;
+    const limit = 20;
+    const wanted = f.q || f.region || f.year || f.level;
+    const query = { region: f.region, year: f.year, level: f.level, limit, offset };
+    if (f.type === "text") query.q = f.q; else query[f.type] = f.q;
+    const answer = wanted ? await api("/search", query).catch((e) => ({ error: e })) : null;
+    const docs = wanted ? [] : await documents();
+    if (stale()) return;
+    let html = `<h1>条款检索</h1>${searchForm(f)}`;
+    if (!wanted) html += documentList(docs);
+    else if (answer?.error) html += errorBox(answer.error, "search");
+    else html += `<div id="chips"></div>${searchResults(answer, f, offset, limit)}`;
+    app.innerHTML = html;
+    documents().then((d) => !stale() && fillRegions(d));
+    // Names that are also entities link to their pages; asked after the results, which come first.
+    const entities = wanted && f.q ? quiet(api("/entities", { name: f.q, limit: 1, region: f.region })) : null;
+    entities?.then((found) => {
+      const box = !stale() && document.getElementById("chips");
+      if (box) box.innerHTML = entityChips(found, f);
+    });
+    const form = app.querySelector("form.bar");
+    form.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      const data = Object.fromEntries(new FormData(form).entries());
+      location.hash = href("search", "", { ...data, type: data.type === "text" ? "" : data.type });
+    });
+  }
+
+  function searchForm(f) {
+    const opt = (value, label, current) => `<option value="${esc(value)}"${value === current ? " selected" : ""}>${esc(label)}</option>`;
+    return `<form class="bar" role="search">
+      <label>检索内容<input class="q" name="q" value="${esc(f.q)}" placeholder="如:胸痛中心 医保支付、省医保局、紧密型县域医共体" autofocus></label>
+      <label>类型<select name="type">${Object.entries(SEARCH_TYPES).map(([v, l]) => opt(v, l, f.type)).join("")}</select></label>
+      <label>地区<input name="region" list="regions" value="${esc(f.region)}" placeholder="全部"></label>
+      <datalist id="regions"></datalist>
+      <label>年份<input class="year" name="year" type="number" min="1900" max="2100" value="${esc(f.year)}" placeholder="全部"></label>
+      <label>层级<select name="level">${opt("", "全部", f.level)}${Object.entries(LEVELS).map(([v, l]) => opt(v, l, f.level)).join("")}</select></label>
+      <button type="submit">检索</button>
+    </form>`;
+  }
+
+  function documentList(loaded) {
+    if (!loaded.length) return `<p class="muted">库中还没有文件。</p>`;
+    const rows = loaded.map((d) => `<tr>
+      <td>${esc(d.year ?? "")}</td><td>${esc(d.region ?? "")}</td><td>${esc(level(d.level))}</td>
+      <td><a href="${href("search", "", { region: d.region, year: d.year, level: d.level })}">${esc(d.title || d.source || d.id)}</a></td>
+      <td>${esc(d.doc_number ?? "")}</td><td>${esc(d.issuer ?? "")}</td>
+      <td>${d.level === "province" || d.level === "national" ? `<a href="${href("cascade", d.id)}">下级落实</a>` : ""}</td></tr>`);
+    return `<h2>已收录文件(${loaded.length})</h2>
+      <table class="grid"><thead><tr><th>年份</th><th>地区</th><th>层级</th><th>标题</th><th>文号</th><th>发文机关</th><th></th></tr></thead>
+      <tbody>${rows.join("")}</tbody></table>`;
+  }
+
+  function entityChips(answer, f) {
+    const matches = arr(answer?.matches).filter((m) => m?.id);
+    if (!matches.length) return "";
+    const chips = matches.map((m) => {
+      if (m.kind === "Agency") return `<a href="${href("agency", m.id, { region: f.region })}">机构:${esc(m.name)} → 职责</a>`;
+      const type = m.kind === "Program" ? "program" : m.kind === "FacilityType" ? "facility_type" : null;
+      return type ? `<a href="${href("search", "", { q: m.name, type })}">${m.kind === "Program" ? "项目" : "设施类型"}:${esc(m.name)}</a>` : "";
+    }).filter(Boolean);
+    return chips.length ? `<p class="chips small">相关实体:${chips.join("")}</p>` : "";
+  }
+
+  function searchResults(answer, f, offset, limit) {
+    const items = arr(answer?.items);
+    const total = num(answer?.total) ?? items.length;
+    const terms = arr(answer?.terms).length ? arr(answer.terms) : f.type === "text" ? wordsOf(...String(f.q).split(/\s+/)) : [];
+    let html = `<p class="summary">共 ${total} 条条款${answer?.mode === "some" ? "(没有条款同时包含全部词语,按命中词数排列)" : ""}</p>`;
+    if (!items.length) return `${html}<p>没有找到条款。换个说法,或去掉一些筛选条件试试。</p>`;
+    html += `<ol class="hits">${items.map((hit) => {
+      const p = hit?.provision || {};
+      const marked = hitText(p.text || hit?.snippet || "", terms, arr(hit?.highlights));
+      return `<li><div class="hit-title">${provLink(p)} <span class="muted">${esc(p.heading ?? "")}</span></div>
+        <div class="hit-text">${marked}</div>${metaLine(p)}</li>`;
+    }).join("")}</ol>`;
+    const page = (o) => href("search", "", { ...f, type: f.type === "text" ? "" : f.type, offset: o || "" });
+    html += `<div class="pager">${offset > 0 ? `<a href="${page(Math.max(0, offset - limit))}">← 上一页</a>` : ""}
+      <span class="muted">${offset + 1}–${offset + items.length} / ${total}</span>
+      ${offset + items.length < total ? `<a href="${page(offset + limit)}">下一页 →</a>` : ""}</div>`;
+    return html;
+  }
+
+  // The first sentence; when the heading is all of it, the next one too. If the matched words come
+  // later, a window around the first match follows, so a hit shows why it was found.
+  function hitText(text, terms, spans) {
+    let shown = firstSentence(text);
+    if (shown.length < 30 && text.length > shown.length) shown += firstSentence(text.slice(shown.length));
+    const needles = terms.map((t) => ({ text: t, cls: "ev0" }));
+    let html = highlight(shown, needles);
+    const at = spans.map((s) => (Array.isArray(s) ? s[0] : -1)).filter((n) => Number.isInteger(n) && n >= 0).sort((a, b) => a - b);
+    const first = at.find((n) => n >= shown.length) ?? -1;
+    const seen = terms.some((t) => shown.includes(t));
+    if (!seen && first > 0) {
+      const from = Math.max(shown.length, first - 30);
+      const window = text.slice(from, first + 70);
+      html += ` <span class="muted">…</span>${highlight(window, needles)}${first + 70 < text.length ? `<span class="muted">…</span>` : ""}`;
+    }
+    return html;
+  }
+
+  // --- provision -----------------------------------------------------------------------------
+
+  async function provisionPage(ref, _params, stale) {
+    if (!ref) throw new ApiError(404, "没有指定条款");
+    const graphLib = loadCytoscape();
+    const [answer, lineage] = await Promise.all([
+      api(`/provisions/${encodeURIComponent(ref)}`),
+      quiet(api(`/provisions/${encodeURIComponent(ref)}/lineage`, { depth: 2, limit: 100 })),
+    ]);
+    if (stale()) return;
+    lap("data");
+    const p = answer.provision || {};
+    const hops = [...arr(lineage?.upstream?.items).map((h) => ({ ...h, dir: "up" })),
+      ...arr(lineage?.downstream?.items).map((h) => ({ ...h, dir: "down" }))];
+    const needles = entityNeedles(answer, new Map());
+    app.innerHTML = `
+      <div class="meta"><a href="${href("search", "", { region: p.region, year: p.year })}">${esc(p.region ?? "")} ${esc(p.year ?? "")}</a>
+        ${p.section ? `<span>${esc(p.section)}</span>` : ""}</div>
+      <h1>${esc(provTitle(p))} ${esc(p.heading ?? "")}</h1>
+      ${metaLine(p)}
+      <div class="layout">
+        <div>
+          <div class="legend"><span class="hl-lead">牵头单位</span><span class="hl-support">配合单位</span>
+            <span class="hl-facility">设施类型</span><span class="hl-program">项目</span><span class="hl-target">目标</span></div>
+          <div class="fulltext" id="fulltext">${highlight(p.text, needles)}</div>
+          ${p.level === "province" || p.level === "national" ? `<p><a href="${href("cascade", p.id)}">查看下级地区落实情况 →</a></p>` : ""}
+        </div>
+        <aside class="side">${provisionSide(answer)}</aside>
+      </div>
+      <h2>政策沿袭</h2>
+      ${documentLineage(lineage)}
+      ${hops.length ? `<div id="graph" role="img" aria-label="沿袭关系图"></div>
+        <div class="graph-legend">上方为国家、省级,下方为市、县级;横向按年份。实线:落实上级;虚线:延续往年。点击条款打开,点击连线查看匹配词句。
+          ${hops.length > GRAPH_MAX ? `图中为最近且得分最高的 ${GRAPH_MAX} 条关系,全部 ${hops.length} 条列在下方。` : ""}</div>`
+        : `<p class="muted">尚未发现与其他条款的沿袭关系。</p>`}
+      <div class="hops">${hops.map((h, i) => hopDetails(h, i, p.id)).join("")}</div>`;
+    wireHops(hops);
+    lap("html");
+    if (hops.length) {
+      try {
+        await graphLib;
+        if (stale()) return;
+        drawLineage(p, graphHops(hops));
+        lap("graph");
+      } catch (err) {
+        document.getElementById("graph").innerHTML = `<p class="error">关系图无法显示:${esc(err.message)}</p>`;
+      }
+    }
+    enhanceMentions(answer, stale); // aliases of facility types and programs, after first paint
+  }
+
+  function entityNeedles(answer, aliases) {
+    const needles = [];
+    for (const a of arr(answer.agencies)) {
+      const role = a.role === "lead" ? "lead" : "support";
+      for (const name of wordsOf(a.name, ...arr(a.aliases))) needles.push({ text: name, cls: `hl-${role}`, title: `${ROLES[role]}:${a.name}` });
+    }
+    for (const m of arr(answer.mentions)) {
+      const cls = m.kind === "Program" ? "hl-program" : "hl-facility";
+      for (const name of wordsOf(m.label, ...(aliases.get(m.id) || []))) needles.push({ text: name, cls, title: `${m.kind === "Program" ? "项目" : "设施类型"}:${m.label}` });
+    }
+    for (const t of arr(answer.targets)) needles.push({ text: t.words, cls: "hl-target", title: `目标:${targetText(t)}` });
+    return needles;
+  }
+
+  async function enhanceMentions(answer, stale) {
+    const mentions = arr(answer.mentions).filter((m) => m?.id);
+    if (!mentions.length) return;
+    const found = await Promise.all(mentions.map((m) => quiet(api("/entities", { name: m.id, limit: 1 }))));
+    if (stale()) return;
+    const aliases = new Map();
+    found.forEach((f, i) => aliases.set(mentions[i].id, arr(f?.matches?.[0]?.attributes?.aliases)));
+    const box = document.getElementById("fulltext");
+    if (box) box.innerHTML = highlight(answer.provision?.text, entityNeedles(answer, aliases));
+  }
+
+  function provisionSide(answer) {
+    const agencies = arr(answer.agencies).map((a) => `<li><span class="badge ${a.role === "lead" ? "lead" : "support"}">${esc(ROLES[a.role] || a.role || "")}</span>
+      <a href="${href("agency", a.id)}">${esc(a.name)}</a>${a.relation ? ` <span class="muted small">${esc(a.relation)}</span>` : ""}</li>`);
+    const targets = arr(answer.targets).map((t) => `<li>${esc(targetText(t))}${t.deadline ? ` <span class="muted small">期限 ${esc(t.deadline)}</span>` : ""}</li>`);
+    const mentions = arr(answer.mentions).map((m) => {
+      const type = m.kind === "Program" ? "program" : m.kind === "FacilityType" ? "facility_type" : "";
+      const label = m.kind === "Program" ? "项目" : m.kind === "FacilityType" ? "设施" : m.kind || "";
+      return `<li><span class="badge">${esc(label)}</span> ${type ? `<a href="${href("search", "", { q: m.label, type })}">${esc(m.label)}</a>` : esc(m.label)}</li>`;
+    });
+    const block = (title, items) => `<section><h3>${title}</h3>${items.length ? `<ul>${items.join("")}</ul>` : `<p class="muted small">无</p>`}</section>`;
+    return block("责任单位", agencies) + block("目标指标", targets) + block("提及的设施与项目", mentions);
+  }
+
+  function documentLineage(lineage) {
+    const hops = arr(lineage?.document_lineage);
+    if (!hops.length) return "";
+    const label = { DERIVES_FROM: "本文件落实", CITES: "本文件引用" };
+    const items = hops.map((h) => `<li>${esc(label[h.kind] || h.kind)}:${esc(docLabel(h.document))}
+      ${h.document?.stub ? `<span class="muted">(未收录全文)</span>` : ""}</li>`).join("");
+    const derives = hops.filter((h) => h.kind === "DERIVES_FROM").length;
+    const cites = hops.length - derives;
+    const said = [derives && `落实 ${derives} 份上级文件`, cites && `引用 ${cites} 份文件`].filter(Boolean).join(",");
+    return `<details class="small"><summary>文件层面:${said}</summary><ul>${items}</ul></details>`;
+  }
+
+  // A hop's summary (kind, both provisions, score) is drawn at once; its side-by-side texts only
+  // when opened, so a provision with a hundred derived copies still renders quickly.
+  function hopDetails(h, i, focus) {
+    const src = h.source || {};
+    const tgt = h.target || {};
+    const other = src.id === focus ? tgt : src;
+    return `<details data-hop="${i}">
+      <summary><span class="badge ${h.dir === "up" ? "support" : "lead"}">${h.dir === "up" ? "上游" : "下游"}</span>
+        ${esc(KINDS[h.kind] || h.kind)}:${provLink(src)} → ${provLink(tgt)}
+        <span class="muted small">${esc(other.region ?? "")} ${esc(other.year ?? "")} · 得分 <b>${esc(score(h.score))}</b>${h.method ? ` · ${esc(h.method)}` : ""}
+        ${arr(h.shared).length ? ` · 共同:${esc(arr(h.shared).join("、"))}` : ""}</span></summary>
+    </details>`;
+  }
+
+  function hopBody(h) {
+    const src = h.source || {};
+    const tgt = h.target || {};
+    const evidence = arr(h.evidence);
+    const needles = (side) => evidence.flatMap((e, k) => wordsOf(e[`${side}_words`], e[`${side}_quote`])
+      .map((w) => ({ text: w, cls: `ev${k % 5}`, title: `匹配 ${k + 1}` })));
+    const phrases = evidence.map((e, k) => `<tr><td class="num">${k + 1}</td><td><span class="ev${k % 5}">${esc(wordsOf(e.source_words, e.source_quote)[0] || "")}</span></td>
+      <td><span class="ev${k % 5}">${esc(wordsOf(e.target_words, e.target_quote)[0] || "")}</span></td></tr>`).join("");
+    return `<div class="pair">
+        <div><h4>${esc(provTitle(src))} · ${esc(src.region ?? "")} ${esc(src.year ?? "")}</h4>${highlight(src.text, needles("source"))}</div>
+        <div><h4>${esc(provTitle(tgt))} · ${esc(tgt.region ?? "")} ${esc(tgt.year ?? "")}</h4>${highlight(tgt.text, needles("target"))}</div>
+      </div>
+      ${phrases ? `<div class="phrases"><table class="grid"><thead><tr><th>#</th><th>${esc(provTitle(src))} 中的词句</th><th>${esc(provTitle(tgt))} 中的词句</th></tr></thead><tbody>${phrases}</tbody></table></div>` : ""}`;
+  }
+
+  function wireHops(hops) {
+    for (const box of document.querySelectorAll(".hops details[data-hop]")) {
+      const fill = () => {
+        if (box.open && !box.dataset.filled) { box.dataset.filled = "1"; box.insertAdjacentHTML("beforeend", hopBody(hops[box.dataset.hop])); }
+      };
+      box.addEventListener("toggle", fill);
+    }
+    const first = document.querySelector(".hops details[data-hop]");
+    if (first) { first.open = true; first.dispatchEvent(new Event("toggle")); }
+  }
+
+  let cytoscapeLoading = null;
+  function loadCytoscape() {
+    if (window.cytoscape) return Promise.resolve();
+    cytoscapeLoading ||= new Promise((resolve, reject) => {
+      const s = document.createElement("script");
+      s.src = "vendor/cytoscape.min.js";
+      s.onload = resolve;
+      s.onerror = () => { cytoscapeLoading = null; reject(new Error("无法加载 vendor/cytoscape.min.js")); };
+      document.head.append(s);
+    });
+    return cytoscapeLoading;
+  }
+
+  // The drawing keeps the closest and best-scored hops (all are listed below it).
+  const GRAPH_MAX = 40;
+  function graphHops(hops) {
+    const order = hops.map((h, i) => [h, i]).sort((a, b) => (a[0].depth ?? 1) - (b[0].depth ?? 1) || (num(b[0].score) ?? 0) - (num(a[0].score) ?? 0));
+    const kept = new Set(order.slice(0, GRAPH_MAX).map(([, i]) => i));
+    return hops.map((h, i) => (kept.has(i) ? { ...h, index: i } : null)).filter(Boolean);
+  }
+
+  // Positions: a column per year (earlier left), a band per level (national on top); the provisions
+  // of one year and level stack inside their cell, so no edge runs through a neighbour.
+  function drawLineage(focus, hops) {
+    const nodes = new Map([[focus.id, focus]]);
+    for (const h of hops) for (const p of [h.source, h.target]) if (p?.id && !nodes.has(p.id)) nodes.set(p.id, p);
+    const years = [...new Set([...nodes.values()].map((p) => p.year ?? 0))].sort((a, b) => a - b);
+    const cells = new Map();
+    for (const p of nodes.values()) {
+      const k = `${p.year ?? 0}|${LEVEL_RANK[p.level] ?? 2}`;
+      if (!cells.has(k)) cells.set(k, []);
+      cells.get(k).push(p.id);
+    }
+    const ROWS = 5; // a crowded cell becomes a small grid: up to five rows, then another column
+    const rowsOf = (n) => Math.min(n, ROWS);
+    const colsOf = (n) => Math.ceil(n / ROWS);
+    const size = (y, r) => cells.get(`${y}|${r}`)?.length || 0;
+    const bandY = [];
+    [0, 1, 2, 3].reduce((top, r) => { bandY[r] = top; return top + Math.max(1, ...years.map((y) => rowsOf(size(y, r)))) * 76 + 50; }, 0);
+    const colX = {};
+    years.reduce((left, y) => { colX[y] = left; return left + Math.max(1, ...[0, 1, 2, 3].map((r) => colsOf(size(y, r)))) * 195 + 45; }, 0);
+    const pos = {};
+    for (const [k, ids] of cells) {
+      const [y, r] = k.split("|").map(Number);
+      const stagger = ids.length === 1 ? 0 : 1;
+      ids.forEach((id, i) => {
+        const col = Math.floor(i / ROWS);
+        pos[id] = { x: colX[y] + col * 195 + ((i % ROWS) % 2) * 22 * stagger, y: bandY[r] + (i % ROWS) * 76 };
+      });
+    }
+    const ys = Object.values(pos).map((q) => q.y);
+    const box = document.getElementById("graph");
+    box.style.height = `${Math.min(620, Math.max(220, Math.max(...ys) - Math.min(...ys) + 180))}px`;
+    const short = (s, n) => (s && s.length > n ? `${s.slice(0, n)}…` : s || "");
+    const elements = [...nodes.values()].map((p) => ({
+      group: "nodes",
+      data: { id: p.id, label: `${p.region ?? ""} ${p.year ?? ""} ${p.label ?? ""}\n${short(p.heading, 10)}`, focus: p.id === focus.id ? 1 : 0 },
+      position: pos[p.id],
+    }));
+    const seen = new Set();
+    hops.forEach((h, i) => {
+      const id = `${h.source?.id}>${h.target?.id}>${h.kind}`;
+      if (!h.source?.id || !h.target?.id || seen.has(id)) return;
+      seen.add(id);
+      elements.push({ group: "edges", data: { id, source: h.source.id, target: h.target.id, hop: h.index ?? i, kind: h.kind, label: score(h.score) } });
+    });
+    const cy = window.cytoscape({
+      container: box,
+      elements,
+      layout: { name: "preset", fit: true, padding: 40 },
+      minZoom: 0.3,
+      maxZoom: 1.3,
+      style: [
+        { selector: "node", style: {
+          shape: "round-rectangle", width: 170, height: 56, "background-color": "#eef3f9", "border-width": 1, "border-color": "#8aa4c2",
+          label: "data(label)", "text-wrap": "wrap", "text-max-width": 164, "text-valign": "center", "font-size": 13, color: "#1f2328",
+          "font-family": "Noto Sans CJK SC, Noto Sans SC, sans-serif",
+        } },
+        { selector: "node[focus = 1]", style: { "background-color": "#fde2b3", "border-color": "#c27a00", "border-width": 2 } },
+        { selector: "edge", style: {
+          width: 2, "line-color": "#7a8ea6", "target-arrow-color": "#7a8ea6", "target-arrow-shape": "triangle", "curve-style": "bezier",
+          label: "data(label)", "font-size": 11, "text-background-color": "#fff", "text-background-opacity": 1, "text-background-padding": 2,
+        } },
+        { selector: "edge[kind = 'CONTINUES']", style: { "line-style": "dashed" } },
+        { selector: "edge:selected, node:selected", style: { "line-color": "#c27a00", "target-arrow-color": "#c27a00", "border-color": "#c27a00" } },
+      ],
+    });
+    cy.on("tap", "node", (ev) => { if (ev.target.id() !== focus.id) location.hash = href("provision", ev.target.id()); });
+    cy.on("tap", "edge", (ev) => openHop(ev.target.data("hop")));
+    window.__pkgCy = cy; // for tests and the curious
+  }
+
+  function openHop(i) {
+    const box = document.querySelector(`.hops details[data-hop="${i}"]`);
+    if (!box) return;
+    box.open = true;
+    box.dispatchEvent(new Event("toggle"));
+    box.classList.add("flash");
+    setTimeout(() => box.classList.remove("flash"), 1200);
+    box.scrollIntoView({ behavior: "smooth", block: "center" });
+  }
+
+  // --- cascade -------------------------------------------------------------------------------
+
+  const COVER = { derived: "已落实", "no documents": "未收录该地文件", "documents without derived provision": "有文件,未见对应条款" };
+
+  async function cascadePage(ref, _params, stale) {
+    if (!ref) throw new ApiError(404, "没有指定条款或文件");
+    const answer = await api(`/cascade/${encodeURIComponent(ref)}`, { limit: 500 });
+    if (stale()) return;
+    const root = answer.root || {};
+    const rp = root.provision;
+    const doc = root.document || {};
+    const groups = new Map(arr(answer.regions).map((g) => [g.region, arr(g.items)]));
+    const cov = answer.coverage || {};
+    const subs = arr(cov.subdivisions);
+    const listed = new Set(subs.map((s) => s.region));
+    const extra = [...groups.keys()].filter((r) => !listed.has(r)).map((r) => ({ region: r, status: "derived", derived: groups.get(r).length }));
+    const rows = [...subs, ...extra].sort((a, b) => (b.derived || 0) - (a.derived || 0));
+    app.innerHTML = `
+      <div class="meta"><span>级联落实</span>${doc.region ? `<span>${esc(doc.region)}</span>` : ""}${doc.year ? `<span>${esc(doc.year)}年</span>` : ""}</div>
+      <h1>${rp ? `${provLink(rp)} ${esc(rp.heading ?? "")}` : esc(docLabel(doc))}</h1>
+      ${rp ? `<div class="fulltext">${esc(rp.text ?? "")}</div>` : `<p class="muted">整份文件的 ${esc(root.provisions ?? "")} 条条款</p>`}
+      <p class="summary">下级条款共 ${esc(answer.total ?? 0)} 条;${cov.scope ? `${esc(cov.scope)}所辖${esc(level(cov.level))}单位 ${subs.length} 个,其中 ${arr(cov.covered).length} 个可见落实。` : ""}</p>
+      ${cov.note ? `<div class="notice">${esc(cov.note)}</div>` : ""}
+      <table class="grid"><thead><tr><th>地区</th><th>情况</th><th>落实条款</th><th>得分</th><th>目标变化</th><th>机构变化<span class="muted small">(+ 新增 − 未列)</span></th></tr></thead>
+      <tbody>${rows.map((s) => cascadeRows(s, groups.get(s.region) || [])).join("")}</tbody></table>`;
+  }
+
+  function cascadeRows(sub, items) {
+    const status = `<span class="badge ${sub.status === "derived" ? "kept" : ""}">${esc(COVER[sub.status] || sub.status || "")}</span>`;
+    if (!items.length) return `<tr class="none"><td>${esc(sub.region)}</td><td>${status}</td><td colspan="4"></td></tr>`;
+    return items.map((it, i) => {
+      const changes = arr(it.target_changes).filter((c) => c.change !== "same")
+        .map((c) => `${changeCell(c)} ${esc(targetText(c.after || c.before))}`).join("<br>");
+      const ag = it.agencies || {};
+      const agencies = [...arr(ag.added).map((a) => `+ ${esc(a.name)}`), ...arr(ag.dropped).map((a) => `− ${esc(a.name)}`)].join("<br>");
+      const words = arr(it.evidence).map((e) => wordsOf(e.source_words, e.source_quote)[0]).filter(Boolean);
+      return `<tr>${i === 0 ? `<td rowspan="${items.length}">${esc(sub.region)}</td><td rowspan="${items.length}">${status}</td>` : ""}
+        <td>${provLink(it.provision)} <span class="muted">${esc(it.provision?.heading ?? "")}</span>
+          <div class="meta"><span>${esc(it.provision?.year ?? "")}年</span><span>${it.depth > 1 ? "经中间层级落实" : "直接落实"} ${provLink(it.derives_from, `${it.derives_from?.label ?? ""} ${it.derives_from?.heading ?? ""}`)}</span></div>
+          ${words.length ? `<div class="small">匹配:${words.map((w, k) => `<span class="ev${k % 5}">${esc(w)}</span>`).join(" ")}</div>` : ""}</td>
+        <td class="num">${esc(score(it.score))}</td><td class="small">${changes}</td><td class="small">${agencies}</td></tr>`;
+    }).join("");
+  }
+
+  // --- agency --------------------------------------------------------------------------------
+
+  async function agencyPage(ref, params, stale) {
+    if (!ref) throw new ApiError(404, "没有指定机构");
+    const region = params.get("region") || "";
+    const [answer, succession] = await Promise.all([
+      api("/obligations", { agency: ref, region, limit: 500 }),
+      quiet(api("/obligations", { agency: ref, region, follow_succession: true, limit: 1 })),
+    ]);
+    if (stale()) return;
+    const a = answer.agency || {};
+    const counts = answer.counts || {};
+    const related = arr(succession?.agencies).filter((x) => x.relation);
+    const rel = (kind) => related.filter((x) => x.relation === kind).map((x) => `<a href="${href("agency", x.id)}">${esc(x.name)}</a>`).join("、") || `<span class="muted">无记录</span>`;
+    const aliases = arr(a.aliases).filter((x) => x !== a.name);
+    app.innerHTML = `
+      <div class="meta"><span>机构</span>${a.region ? `<span>${esc(a.region)}</span>` : ""}${a.kind ? `<span>${esc(a.kind)}</span>` : ""}</div>
+      <h1>${esc(a.name || ref)}</h1>
+      ${aliases.length ? `<p class="small">又称:${aliases.map(esc).join("、")}</p>` : ""}
+      <p class="small">前身:${rel("predecessor")} · 后继:${rel("successor")}</p>
+      <div class="chart">
+        <div class="counts"><div><b>${esc(answer.total ?? 0)}</b>条</div><div><b>${esc(counts.lead ?? 0)}</b>牵头</div><div><b>${esc(counts.support ?? 0)}</b>配合</div></div>
+        ${yearChart(arr(answer.by_year))}
+      </div>
+      <p class="small"><a href="${href("search", "", { q: a.name, type: "agency" })}">在检索中查看这些条款 →</a></p>
+      <h2>职责条款</h2>
+      ${obligationTable(arr(answer.documents))}`;
+  }
+
+  function yearChart(byYear) {
+    const rows = byYear.filter((y) => y && y.year !== null && y.year !== undefined).sort((a, b) => a.year - b.year);
+    if (!rows.length) return "";
+    const max = Math.max(1, ...rows.map((y) => (y.lead || 0) + (y.support || 0)));
+    const bw = 34, gap = 18, h = 110, top = 16;
+    const w = rows.length * (bw + gap) + gap;
+    const bars = rows.map((y, i) => {
+      const x = gap + i * (bw + gap);
+      const lh = ((y.lead || 0) / max) * h;
+      const sh = ((y.support || 0) / max) * h;
+      return `<g><title>${esc(y.year)}年:牵头 ${esc(y.lead || 0)},配合 ${esc(y.support || 0)}</title>
+        <rect x="${x}" y="${top + h - lh}" width="${bw}" height="${lh}" fill="#f3b95f"></rect>
+        <rect x="${x}" y="${top + h - lh - sh}" width="${bw}" height="${sh}" fill="#7fb2ea"></rect>
+        <text x="${x + bw / 2}" y="${top + h - lh - sh - 4}" text-anchor="middle">${esc((y.lead || 0) + (y.support || 0))}</text>
+        <text x="${x + bw / 2}" y="${top + h + 15}" text-anchor="middle">${esc(y.year)}</text></g>`;
+    }).join("");
+    return `<figure style="margin:0"><svg width="${w}" height="${top + h + 22}" role="img" aria-label="每年职责条款数">${bars}
+      <line x1="0" x2="${w}" y1="${top + h}" y2="${top + h}" stroke="#d0d7de"></line></svg>
+      <figcaption class="legend"><span class="hl-lead">牵头</span><span class="hl-support">配合</span>(每年条数)</figcaption></figure>`;
+  }
+
+  function obligationTable(groups) {
+    if (!groups.length) return `<p class="muted">没有记录到该机构牵头或配合的条款。</p>`;
+    return groups.map((g) => {
+      const d = g.document || {};
+      const c = g.counts || {};
+      const rows = arr(g.obligations).map((o) => `<tr>
+        <td><span class="badge ${o.role === "lead" ? "lead" : "support"}">${esc(ROLES[o.role] || o.role || "")}</span></td>
+        <td>${provLink(o.provision, `${o.provision?.label ?? ""} ${o.provision?.heading ?? ""}`)}</td>
+        <td class="small"><span class="muted">${esc(ROLE_SOURCES[o.role_source] || o.role_source || "")}</span>
+          ${o.role_source === "issuer" ? "" : esc(o.words ?? o.quote ?? "")}${o.relation ? ` <span class="muted">(${esc(o.relation)})</span>` : ""}</td></tr>`).join("");
+      return `<h3>${esc(g.year ?? d.year ?? "")}年 · ${esc(docLabel(d))} <span class="muted small">牵头 ${esc(c.lead ?? 0)} · 配合 ${esc(c.support ?? 0)}</span></h3>
+        <table class="grid"><thead><tr><th>角色</th><th>条款</th><th>原文依据</th></tr></thead><tbody>${rows}</tbody></table>`;
+    }).join("");
+  }
+
+  // --- compare -------------------------------------------------------------------------------
+
+  async function comparePage(_arg, params, stale) {
+    const f = { region: params.get("region") || "", a: params.get("a") || "", b: params.get("b") || "" };
+    const form = `<form class="bar">
+      <label>地区<input name="region" list="regions" value="${esc(f.region)}" placeholder="如:四川省" required></label>
+      <datalist id="regions"></datalist>
+      <label>较早年份<input class="year" name="a" type="number" min="1900" max="2100" value="${esc(f.a)}" required></label>
+      <label>较晚年份<input class="year" name="b" type="number" min="1900" max="2100" value="${esc(f.b)}" required></label>
+      <button type="submit">比较</button></form>`;
+    let body = "";
+    if (f.region && f.a && f.b) {
+      try {
+        const answer = await api("/compare", { region: f.region, year_a: f.a, year_b: f.b, limit: 500 });
+        if (stale()) return;
+        body = compareBody(answer);
+      } catch (err) {
+        if (stale()) return;
+        body = errorBox(err, "compare");
+      }
+    } else {
+      const loaded = await documents();
+      if (stale()) return;
+      body = compareSuggestions(loaded);
+    }
+    app.innerHTML = `<h1>年度比较</h1>${form}${body}`;
+    documents().then((d) => !stale() && fillRegions(d));
+    const el = app.querySelector("form.bar");
+    el.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      location.hash = href("compare", "", Object.fromEntries(new FormData(el).entries()));
+    });
+  }
+
+  function compareSuggestions(docs) {
+    const years = new Map();
+    for (const d of docs) if (d.region && d.year) years.set(d.region, new Set([...(years.get(d.region) || []), d.year]));
+    const links = [];
+    for (const [region, ys] of years) {
+      const sorted = [...ys].sort();
+      for (let i = 1; i < sorted.length; i++) links.push(`<li><a href="${href("compare", "", { region, a: sorted[i - 1], b: sorted[i] })}">${esc(region)} ${sorted[i - 1]} 与 ${sorted[i]}</a></li>`);
+    }
+    return links.length ? `<h2>可比较的年份</h2><ul>${links.join("")}</ul>` : `<p class="muted">选择一个地区和两个年份。</p>`;
+  }
+
+  function compareBody(ans) {
+    const c = ans.counts || {};
+    const ya = ans.year_a, yb = ans.year_b;
+    const docsOf = (list) => arr(list).map((d) => `<li>${esc(docLabel(d))}</li>`).join("") || `<li class="muted">无文件</li>`;
+    const themes = arr(ans.themes?.items);
+    const byStatus = (s) => themes.filter((t) => t.status === s);
+    const provItem = (p) => `<li>${provLink(p, `${p.label ?? ""} ${p.heading ?? p.cite ?? ""}`)}</li>`;
+    const cell = (provs, targets) => {
+      const ps = arr(provs);
+      const words = [...new Set(arr(targets).map(targetText).filter(Boolean))];
+      const more = ps.length > 4 ? `<details><summary class="small">另 ${ps.length - 4} 条</summary><ul>${ps.slice(4).map(provItem).join("")}</ul></details>` : "";
+      const ts = words.length ? `<div class="small muted">目标:${words.slice(0, 3).map(esc).join(";")}${words.length > 3 ? ` 等 ${words.length} 项` : ""}</div>` : "";
+      return `<td class="theme-cell"><ul>${ps.slice(0, 4).map(provItem).join("")}</ul>${more}${ts}</td>`;
+    };
+    const themeRows = ["kept", "added", "dropped"].flatMap((s) => byStatus(s)).map((t) => {
+      const also = arr(t.counterparts).filter((x) => x.name && x.name !== t.name).map((x) => esc(x.name)).join("、");
+      return `<tr><td><span class="badge ${esc(t.status)}">${esc(STATUS[t.status] || t.status)}</span></td>
+        <td>${esc(t.name)}${also ? `<div class="muted small">→ ${also}</div>` : ""}<div class="muted small">${esc(THEME_KINDS[t.kind] || t.kind || "")}</div></td>
+        ${cell(t.provisions_a, t.targets_a)}${cell(t.provisions_b, t.targets_b)}</tr>`;
+    }).join("");
+    const kept = arr(ans.kept?.items).map((k) => `<tr><td>${provLink(k.a)}<div class="small">${esc(k.a?.heading ?? "")}</div></td>
+      <td>${provLink(k.b)}<div class="small">${esc(k.b?.heading ?? "")}</div></td><td class="num">${esc(score(k.score))}</td>
+      <td class="small">${arr(k.target_changes).filter((x) => x.change !== "same").map((x) => `${changeCell(x)} ${esc(targetText(x.after || x.before))}`).join("<br>")}</td></tr>`).join("");
+    const changes = arr(ans.target_changes?.items).map((x) => `<tr><td>${changeCell(x)}</td>
+      <td>${esc(x.before ? targetText(x.before) : "—")}</td><td class="num">${esc(targetValue(x.before))}</td>
+      <td>${esc(x.after ? targetText(x.after) : "—")}</td><td class="num">${esc(targetValue(x.after))}</td></tr>`).join("");
+    const simple = (list) => arr(list).map((p) => `<li>${provLink(p)} ${esc(p.heading ?? "")}</li>`).join("");
+    return `
+      <div class="cols">
+        <div><h3>${esc(ya)}年 · ${esc(c.provisions_a ?? 0)} 条</h3><ul class="small">${docsOf(ans.documents_a)}</ul></div>
+        <div><h3>${esc(yb)}年 · ${esc(c.provisions_b ?? 0)} 条</h3><ul class="small">${docsOf(ans.documents_b)}</ul></div>
+      </div>
+      <p class="summary">条款:保留 ${esc(c.kept ?? 0)} · 新增 ${esc(c.added ?? 0)} · 删除 ${esc(c.dropped ?? 0)};
+        主题:保留 ${byStatus("kept").length} · 新增 ${byStatus("added").length} · 删除 ${byStatus("dropped").length}</p>
+      <h2>主题对照</h2>
+      ${themeRows ? `<table class="grid" id="themes"><thead><tr><th>状态</th><th>主题</th><th>${esc(ya)}年</th><th>${esc(yb)}年</th></tr></thead><tbody>${themeRows}</tbody></table>` : `<p class="muted">没有可对照的主题。</p>`}
+      <h2>目标变化</h2>
+      ${changes ? `<table class="grid"><thead><tr><th>变化</th><th>${esc(ya)}年目标</th><th>数值</th><th>${esc(yb)}年目标</th><th>数值</th></tr></thead><tbody>${changes}</tbody></table>` : `<p class="muted">延续的条款之间没有目标变化。</p>`}
+      <h2>延续的条款(${esc(ans.kept?.total ?? 0)})</h2>
+      ${kept ? `<table class="grid"><thead><tr><th>${esc(ya)}年</th><th>${esc(yb)}年</th><th>得分</th><th>目标变化</th></tr></thead><tbody>${kept}</tbody></table>` : `<p class="muted">没有识别出延续关系。</p>`}
+      <div class="cols" style="margin-top:1rem">
+        <details><summary>${esc(yb)}年新增条款(${esc(ans.added?.total ?? 0)})</summary><ul class="small">${simple(ans.added?.items)}</ul></details>
+        <details><summary>${esc(ya)}年条款未见延续(${esc(ans.dropped?.total ?? 0)})</summary><ul class="small">${simple(ans.dropped?.items)}</ul></details>
+      </div>`;
+  }
+})();

@@ -1,0 +1,252 @@
+"""The web pages in a real browser: Debian's chromium (driven by Playwright) against a real
+``policykg serve`` on loopback, over a store built from the sample corpus.
+
+A researcher's walk: search, open a provision, follow a lineage edge, open the city's provision,
+an agency, the cascade of a provincial task, and Sichuan 2020 vs 2024. Each page is screenshotted to
+tests/artifacts/ for a person to look at; page timings are printed (reported, never asserted).
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "examples" / "corpus"
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+POLICYKG = Path(sys.executable).with_name("policykg")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+playwright_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no chromium at {CHROMIUM} (apt install chromium)")
+
+TIMINGS: list[tuple[str, float, float]] = []  # (page, ms until the page says it is ready, ms the app measured)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``policykg build`` the sample corpus, then ``policykg serve`` it on a free loopback port."""
+    command = [str(POLICYKG)] if POLICYKG.exists() else [sys.executable, "-m", "policykg"]
+    store = tmp_path_factory.mktemp("web") / "corpus.db"
+    built = subprocess.run([*command, "build", str(CORPUS), "--store", str(store)], capture_output=True, text=True,
+                           timeout=600)
+    assert built.returncode == 0, built.stderr[-2000:]
+    port = _free_port()
+    log = (tmp_path_factory.mktemp("web-log") / "serve.log").open("w")
+    proc = subprocess.Popen([*command, "serve", "--store", str(store), "--host", "127.0.0.1", "--port", str(port)],
+                            stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert proc.poll() is None, f"policykg serve exited with {proc.returncode}"
+            try:
+                if _get(base + "/openapi.json") == 200:
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "policykg serve did not answer within 120 s"
+            time.sleep(0.3)
+        if _get(base + "/ui/") == 404:
+            pytest.skip("the web pages are not mounted: create_app must call policykg.api.webui.mount_web(app)")
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def page(server: str) -> Iterator[object]:
+    with playwright_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        tab = context.new_page()
+        tab.set_default_timeout(20_000)
+        yield tab
+        context.close()
+        browser.close()
+
+
+def _report(capsys: pytest.CaptureFixture[str], first: int) -> None:
+    """Print the timings of this test's pages even without ``-s``, and keep them beside the screenshots."""
+    lines = [f"  {name:<24} {wall:6.0f} ms in browser, {measured:5.0f} ms measured by the page"
+             for name, wall, measured in TIMINGS[first:]]
+    with capsys.disabled():
+        print("\nweb page timings (reported, not asserted):", *lines, sep="\n")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with (ARTIFACTS / "timings.txt").open("w" if first == 0 else "a", encoding="utf-8") as out:
+        out.write("\n".join(lines) + "\n")
+
+
+def _ready(tab, name: str, page_kind: str, navigate) -> None:
+    """Run ``navigate``, wait until the app marks ``page_kind`` rendered, record timings, screenshot."""
+    if tab.url.startswith("http"):  # the old page must not pass for the new one
+        tab.evaluate("document.body && (document.body.dataset.ready = '')")
+    started = time.perf_counter()
+    navigate()
+    tab.wait_for_function("kind => document.body.dataset.ready === kind", arg=page_kind)
+    wall = (time.perf_counter() - started) * 1000
+    measured = tab.evaluate("window.__pkgTiming ? window.__pkgTiming.ms : -1")
+    TIMINGS.append((name, wall, measured))
+    ARTIFACTS.mkdir(exist_ok=True)
+    tab.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def _click_graph(tab, where: str, selector: str) -> None:
+    """A real mouse click on the drawn graph, at the element ``selector`` picks (``where`` gives its position)."""
+    tab.locator("#graph").scroll_into_view_if_needed()
+    box = tab.locator("#graph").bounding_box()
+    x, y = tab.evaluate(f"sel => ({where})(window.__pkgCy.$(sel)[0])", selector)
+    tab.mouse.click(box["x"] + x, box["y"] + y)
+
+
+def _no_error(tab) -> None:
+    errors = tab.locator(".error")
+    assert errors.count() == 0, errors.first.inner_text()
+
+
+def test_a_researchers_walk_through_the_pages(server: str, page, capsys: pytest.CaptureFixture[str]) -> None:
+    tab = page
+    first = len(TIMINGS)
+    # The page is served by the same server, Chinese-first, with no request leaving it.
+    outside: list[str] = []
+    tab.on("request", lambda req: outside.append(req.url) if not req.url.startswith(server) else None)
+
+    # Search: the emergency-care task is found in the Sichuan 2020 work points and Suining 2021.
+    _ready(tab, "01-search", "search", lambda: tab.goto(f"{server}/ui/#/search"))
+    assert tab.locator("html").get_attribute("lang") == "zh-CN"
+    tab.fill("input[name=q]", "急诊急救网络布局")
+    _ready(tab, "02-search-results", "search", lambda: tab.click("button[type=submit]"))
+    _no_error(tab)
+    assert "#/search?q=" in tab.url
+    hits = tab.locator("ol.hits li")
+    assert hits.count() >= 2
+    texts = hits.all_inner_texts()
+    assert any("四川省" in t and "2020" in t for t in texts)
+    assert any("遂宁市" in t and "2021" in t for t in texts)
+
+    # Provision: Sichuan 2020 item 15, its agencies highlighted with their role, its lineage drawn.
+    sichuan = hits.filter(has_text="四川省").first.locator("a[data-provision]").first
+    _ready(tab, "03-provision", "provision", sichuan.click)
+    _no_error(tab)
+    assert "全面推进急诊急救体系建设" in tab.locator("h1").inner_text()
+    provision_url = tab.url
+    full = tab.locator("#fulltext")
+    assert "西南民航局" in full.locator(".hl-support").all_inner_texts()  # 联合西南民航局、省应急厅: supporting
+    assert tab.locator(".side .badge.lead").count() >= 1
+    assert tab.locator("#graph canvas").count() > 0
+    assert tab.evaluate("window.__pkgCy.edges().length") >= 1
+
+    # Follow the lineage edge down to Suining 2021 item 7: clicking the edge in the drawing opens its
+    # score and the matched phrases, highlighted in both texts; clicking the city's node opens it.
+    hop = tab.locator(".hops details", has_text="遂宁市").first
+    city_id = hop.locator("summary a[data-provision]").filter(has_text="医政药政").first.get_attribute("data-provision")
+    edge = tab.evaluate("id => window.__pkgCy.edges().filter(e => e.source().id() === id).map(e => e.data('hop'))[0]",
+                        city_id)
+    tab.evaluate("i => document.querySelector(`.hops details[data-hop='${i}']`).open = false", edge)
+    _click_graph(tab, "edge => { const p = edge.renderedMidpoint(); return [p.x, p.y]; }", f"[source = '{city_id}']")
+    hop = tab.locator(f".hops details[data-hop='{edge}']")
+    assert hop.get_attribute("open") is not None
+    assert "得分" in hop.locator("summary").inner_text()
+    left, right = hop.locator(".pair > div").nth(0), hop.locator(".pair > div").nth(1)
+    assert left.locator("[class^=ev]").count() >= 1 and right.locator("[class^=ev]").count() >= 1
+    shared = set(left.locator("[class^=ev]").all_inner_texts()) & set(right.locator("[class^=ev]").all_inner_texts())
+    assert "急诊急救网络布局" in "".join(shared)  # the phrase both notices use, marked on both sides
+    ARTIFACTS.mkdir(exist_ok=True)
+    hop.screenshot(path=str(ARTIFACTS / "03b-lineage-edge.png"))
+    _ready(tab, "04-provision-city", "provision",
+           lambda: _click_graph(tab, "n => { const p = n.renderedPosition(); return [p.x, p.y]; }", f"#{city_id}"))
+    _no_error(tab)
+    assert "急诊急救" in tab.locator("h1").inner_text()
+    assert "遂宁市" in tab.locator(".meta").first.inner_text()
+
+    # Back to the province's task, then how the cities of Sichuan took it up.
+    _ready(tab, "05-provision-again", "provision", lambda: tab.goto(provision_url))
+    _ready(tab, "06-cascade", "cascade", lambda: tab.click("a[href^='#/cascade/']"))
+    _no_error(tab)
+    rows = tab.locator("table.grid tbody tr")
+    assert rows.filter(has_text="遂宁市").filter(has_text="已落实").count() >= 1
+    assert rows.filter(has_text="成都市").count() == 1  # a city without documents is still listed
+
+    # Agency: the provincial health commission leads provisions in more than one year.
+    _ready(tab, "07-provision-again", "provision", lambda: tab.goto(provision_url))
+    lead = tab.locator(".side li", has=tab.locator(".badge.lead")).locator("a").first
+    _ready(tab, "08-agency", "agency", lead.click)
+    _no_error(tab)
+    assert "四川省卫生健康委员会" in tab.locator("h1").inner_text()
+    assert tab.locator(".chart svg rect").count() >= 2
+    assert tab.locator("table.grid .badge.lead").count() >= 1
+
+    # Compare: Sichuan 2020 against 2024, side by side.
+    compare = f"{server}/ui/#/compare?region=%E5%9B%9B%E5%B7%9D%E7%9C%81&a=2020&b=2024"
+    _ready(tab, "09-compare", "compare", lambda: tab.goto(compare))
+    _no_error(tab)
+    heads = tab.locator(".cols h3").all_inner_texts()
+    assert any("2020" in h for h in heads) and any("2024" in h for h in heads)
+    assert "川办发〔2024〕8号" in tab.locator(".cols").first.inner_text()
+    statuses = set(tab.locator("#themes .badge").all_inner_texts())
+    assert statuses & {"保留", "新增", "删除"}
+
+    # Every page is a stable URL: reloading the compare URL in a fresh tab renders the same page.
+    fresh = tab.context.new_page()
+    _ready(fresh, "10-compare-shared-url", "compare", lambda: fresh.goto(compare))
+    assert fresh.locator(".cols h3").all_inner_texts() == heads
+    fresh.close()
+
+    assert outside == [], f"requests left the server: {outside[:5]}"
+    _report(capsys, first)
+
+
+def test_unknown_provision_says_so(server: str, page, capsys: pytest.CaptureFixture[str]) -> None:
+    tab = page
+    first = len(TIMINGS)
+    _ready(tab, "11-not-found", "provision", lambda: tab.goto(f"{server}/ui/#/provision/no-such-provision"))
+    assert "未找到" in tab.locator(".error").inner_text()
+    _report(capsys, first)
+
+
+def test_pages_are_served_beside_the_api(server: str) -> None:
+    with urllib.request.urlopen(server + "/", timeout=5) as home:  # the bare address leads to the pages
+        assert home.url == server + "/ui/"
+        assert '<html lang="zh-CN">' in home.read().decode("utf-8")
+    with urllib.request.urlopen(server + "/ui/vendor/cytoscape.min.js", timeout=5) as lib:
+        assert lib.status == 200
+    with urllib.request.urlopen(server + "/documents?limit=1", timeout=5) as api:  # the API is not shadowed
+        assert api.headers["content-type"].startswith("application/json")
+
+
+def test_pages_ship_in_the_package() -> None:
+    web = ROOT / "api" / "web"
+    for name in ("index.html", "app.js", "app.css", "vendor/cytoscape.min.js"):
+        assert (web / name).is_file(), name
+    for name in ("index.html", "app.js", "app.css"):  # no CDN: nothing is fetched from another host
+        text = (web / name).read_text(encoding="utf-8")
+        assert "://" not in text.replace('"://"', ""), name
