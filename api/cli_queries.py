@@ -321,15 +321,31 @@ def serve(
         "127.0.0.1"
     ),
     port: Annotated[int, typer.Option("--port", min=0, max=65535)] = 8000,
+    backend: Annotated[
+        str | None,
+        typer.Option("--backend", help="Answer from a server instead: neo4j://HOST:7687, falkordb://HOST:6379/GRAPH."),
+    ] = None,
 ) -> None:
     """Serve the HTTP API (OpenAPI docs at /docs) over a store."""
     import uvicorn
 
     from policykg.api.http import create_app
 
-    db = open_store(store)
-    err.print(f"serving {store} on http://{host}:{port} (docs at /docs)", highlight=False, markup=False)
+    db = _open_backend(backend) if backend else open_store(store)
+    where = backend or store
+    err.print(f"serving {where} on http://{host}:{port} (docs at /docs)", highlight=False, markup=False)
     try:
         uvicorn.run(create_app(db), host=host, port=port, log_level="warning", access_log=False)
     finally:
-        db.close()
+        close = getattr(db, "close", None)
+        if close:
+            close()
+
+
+def _open_backend(url: str) -> Any:
+    from policykg.graph.cypher import open_backend
+
+    try:
+        return open_backend(url)
+    except (ValueError, OSError, ConnectionError) as exc:
+        fail(f"--backend {url}: {exc}")

@@ -30,7 +30,8 @@ _ISSUER_LEAD = re.compile(r"^.*(?:贯彻落实|落实|贯彻|按照|根据|依�
 _NOTICE = re.compile(r"^(?P<issuer>.{2,40}?)?关于(?:印发|转发|下发)(?P<inner>.+?)的(?:通知|函)$")
 _PRINTED_BEFORE = re.compile(r"关于(?:印发|转发|下发)$")
 _PRINTED_AFTER = re.compile(r"^的(?:通知|函)")
-_SELF = re.compile(r"现将$|^(?:印发|已经)")
+_SELF_BEFORE = re.compile(r"现将$")
+_SELF_AFTER = re.compile(r"已经")
 _IMPLEMENTS = re.compile(r"(?:按照|根据|依据|贯彻落实|贯彻|落实)[^。；;]{0,60}$")
 _ORG_END = re.compile(r"(?:委员会|委|办公厅|办公室|厅|局|人民政府|政府|部|署|院|中心)$")
 _ISSUER_BEFORE = re.compile(
@@ -84,7 +85,7 @@ def extract_citations(parsed: ParsedDocument) -> list[Citation]:
     used_numbers: set[int] = set()
     for m in _TITLE.finditer(text):
         before, after = text[max(0, m.start() - 80) : m.start()], text[m.end() : m.end() + 40]
-        if _SELF.search(before[-4:]) or _SELF.search(after[:4]) and "已经" in after[:4]:
+        if _SELF_BEFORE.search(before) or _SELF_AFTER.match(after):  # 现将《X》印发, 《X》已经…同意
             continue
         citation = _from_title(_SPACE.sub("", m.group(1)), before, after)
         number_match = _number_after(text, m.end())
