@@ -30,7 +30,7 @@ from typing import Any, Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from .model import EdgeKind, NodeKind
-from .store import GraphStore
+from .store import GraphStore, QuotesSources
 
 NODE_LABEL = "KgNode"
 SOURCE_LABEL = "KgSource"
@@ -155,7 +155,7 @@ def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 # --- the store --------------------------------------------------------------------------------
 
 
-class CypherStore:
+class CypherStore(QuotesSources):
     """The ``GraphStore`` read interface and an idempotent writer over a Cypher server."""
 
     def __init__(self, adapter: CypherAdapter, batch_size: int = 500):
@@ -282,13 +282,6 @@ class CypherStore:
     def document_text(self, document_id: str) -> str | None:
         rows = self.adapter.read(f"MATCH (s:{SOURCE_LABEL} {{id: $id}}) RETURN s.text", {"id": document_id})
         return rows[0][0] if rows else None
-
-    def quote(self, document_id: str | None, span: Iterable[int] | None) -> str | None:
-        if not document_id or not span:
-            return None
-        text = self.document_text(document_id)
-        start, end = span
-        return text[start:end] if text is not None else None
 
     def document_ids(self) -> list[str]:
         return [row[0] for row in self.adapter.read(f"MATCH (s:{SOURCE_LABEL}) RETURN s.id ORDER BY s.id")]

@@ -31,7 +31,7 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 
 from .model import EdgeKind, NodeKind, digest
-from .store import GraphStore
+from .store import GraphStore, QuotesSources
 
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
 PKG = Namespace("urn:policykg:vocab#")
@@ -254,7 +254,7 @@ def _derivation(graph: Graph, record: dict[str, Any], rel: URIRef, source: URIRe
 # --- RDF → records (SPARQL) ----------------------------------------------------------------------
 
 
-class RdfStore:
+class RdfStore(QuotesSources):
     """The ``GraphStore`` read interface answered by SPARQL over an RDF graph made by ``to_rdf``."""
 
     def __init__(self, graph: Graph, base: str | None = None):
@@ -329,13 +329,6 @@ class RdfStore:
         query = _prepared("SELECT ?t WHERE { ?d pkg:sourceText ?t }")
         rows = list(self.rdf.query(query, initBindings={"d": self.iris.node(document_id)}))
         return str(rows[0][0]) if rows else None
-
-    def quote(self, document_id: str | None, span: Iterable[int] | None) -> str | None:
-        if not document_id or not span:
-            return None
-        text = self.document_text(document_id)
-        start, end = span
-        return text[start:end] if text is not None else None
 
 
 @lru_cache(maxsize=32)

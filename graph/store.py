@@ -55,7 +55,21 @@ class GraphStore(Protocol):
     def document_text(self, document_id: str) -> str | None: ...
 
 
-class EmbeddedStore:
+class QuotesSources:
+    """``quote`` for any store that has ``document_text``: the words at a span of a source text."""
+
+    def document_text(self, document_id: str) -> str | None:
+        raise NotImplementedError
+
+    def quote(self, document_id: str | None, span: Iterable[int] | None) -> str | None:
+        if not document_id or not span:
+            return None
+        text = self.document_text(document_id)
+        start, end = span
+        return text[start:end] if text is not None else None
+
+
+class EmbeddedStore(QuotesSources):
     def __init__(self, path: Path | str):
         self.path = Path(path)
         try:
@@ -149,13 +163,6 @@ class EmbeddedStore:
     def document_text(self, document_id: str) -> str | None:
         row = self._db.execute("SELECT text FROM documents WHERE id=?", (document_id,)).fetchone()
         return row[0] if row else None
-
-    def quote(self, document_id: str | None, span: Iterable[int] | None) -> str | None:
-        if not document_id or not span:
-            return None
-        text = self.document_text(document_id)
-        start, end = span
-        return text[start:end] if text is not None else None
 
     def counts(self) -> dict[str, int]:
         rows = self._db.execute("SELECT kind, COUNT(*) FROM nodes GROUP BY kind ORDER BY kind").fetchall()
