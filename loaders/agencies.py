@@ -11,27 +11,24 @@ them and adds Agency nodes, ISSUED_BY and SUCCEEDS edges to a fragment.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from policykg.graph.model import Edge, EdgeKind, Fragment, Node, NodeKind, entity_id
 
+from .lexicons import read_lexicon
 from .regions import NATION, Region, _gazetteer, region_by_name, short_name
 
 if TYPE_CHECKING:
     from .pipeline import ParsedDocument
 
-LEXICON = Path(__file__).with_name("lexicon") / "agencies.toml"
 EXTRACTOR = "agencies"
 
 
 @cache
 def lexicon() -> dict[str, Any]:
-    with LEXICON.open("rb") as handle:
-        data = tomllib.load(handle)
+    data = read_lexicon("agencies")
     data["unit_patterns"] = [(re.compile(u["pattern"]), u["name"], u["kind"]) for u in data.get("unit", [])]
     data["collective_pattern"] = re.compile(data["collective"]["pattern"])
     data["known_cores"] = set(data["known"]["cores"]) | set(data["expand"]) | set(data["expand"].values())

@@ -11,30 +11,27 @@ Every edge carries the words it came from and their span in the source text.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from policykg.graph.model import Edge, EdgeKind, Fragment
 
 from .agencies import Agency, add_agency, agencies_at, agencies_before, document_region, looks_like_agency, resolve
+from .lexicons import read_lexicon
 from .normalize import join_lines
 from .text import OffsetText
 
 if TYPE_CHECKING:
     from .pipeline import ParsedDocument
 
-LEXICON = Path(__file__).with_name("lexicon") / "responsibility.toml"
 EXTRACTOR = "responsibility"
 LEAD, SUPPORT = "lead", "support"
 
 
 @cache
 def lexicon() -> dict[str, Any]:
-    with LEXICON.open("rb") as handle:
-        data = tomllib.load(handle)
+    data = read_lexicon("responsibility")
     data["legend_patterns"] = [(leg["mode"], re.compile(leg["pattern"])) for leg in data["legend"]]
     return data
 

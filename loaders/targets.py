@@ -9,20 +9,18 @@ count is a goal only after a goal verb (``完成10135名``) or continuing an enu
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from policykg.graph.model import Edge, EdgeKind, Fragment, Node, NodeKind, target_id
 
+from .lexicons import read_lexicon
 from .responsibility import provision_text, split_units
 
 if TYPE_CHECKING:
     from .pipeline import ParsedDocument
 
-LEXICON = Path(__file__).with_name("lexicon") / "targets.toml"
 EXTRACTOR = "targets"
 _PUNCT = "，,。；;：:！？!?"
 _LINKS = "、和及与"
@@ -30,8 +28,7 @@ _LINKS = "、和及与"
 
 @cache
 def lexicon() -> dict[str, Any]:
-    with LEXICON.open("rb") as handle:
-        data = tomllib.load(handle)
+    data = read_lexicon("targets")
     units = "|".join(re.escape(u) for u in sorted(data["units"], key=len, reverse=True))
     data["number"] = re.compile(rf"(?<![\d./\-—~～至])(?P<value>\d+(?:\.\d+)?)(?P<unit>{units})")
     data["deadline_res"] = [re.compile(p) for p in data["deadline"]["patterns"]]

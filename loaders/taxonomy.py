@@ -9,28 +9,25 @@ read from the region gazetteer, never listed here. The words live in ``lexicon/t
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from policykg.graph.model import Edge, EdgeKind, Fragment, Node, NodeKind, entity_id
 
+from .lexicons import read_lexicon
 from .regions import NATION, _gazetteer, short_name
 from .responsibility import provision_text
 
 if TYPE_CHECKING:
     from .pipeline import ParsedDocument
 
-LEXICON = Path(__file__).with_name("lexicon") / "taxonomy.toml"
 EXTRACTOR = "taxonomy"
 
 
 @cache
 def lexicon() -> dict[str, Any]:
-    with LEXICON.open("rb") as handle:
-        data = tomllib.load(handle)
+    data = read_lexicon("taxonomy")
     forms: dict[str, str] = {}
     for entry in data["facility"]:
         forms[entry["name"]] = entry["name"]
