@@ -18,7 +18,7 @@ from functools import cache
 
 from policykg.graph.model import Fragment, NodeKind
 
-from .metadata import DOC_NUMBER, normalize_doc_number
+from .metadata import DOC_NUMBER, ORG_ENDINGS, normalize_doc_number
 from .pipeline import ParsedDocument
 from .regions import NATION, Region, _gazetteer, resolve_region, short_name
 
@@ -33,7 +33,7 @@ _PRINTED_AFTER = re.compile(r"^的(?:通知|函)")
 _SELF_BEFORE = re.compile(r"现将$")
 _SELF_AFTER = re.compile(r"已经")
 _IMPLEMENTS = re.compile(r"(?:按照|根据|依据|贯彻落实|贯彻|落实)[^。；;]{0,60}$")
-_ORG_END = re.compile(r"(?:委员会|委|办公厅|办公室|厅|局|人民政府|政府|部|署|院|中心)$")
+_ORG_END = re.compile(rf"(?:{ORG_ENDINGS})$")
 _ISSUER_BEFORE = re.compile(
     r"([\u4e00-\u9fa5、]{2,40}?(?:委员会|委|办公厅|办公室|厅|局|人民政府|政府|部|署|院))"
     r"(?:等\S{0,4}部门)?(?:联合)?(?:印发的|发布的|制定的)?$"

@@ -27,9 +27,9 @@ _NOTICE_TITLE = re.compile(r"(关于.{2,80}?的(?:通知|意见|决定|办法|�
 _QUOTED = re.compile(r"《([^《》]{2,120})》")
 _ISSUED_DOC = re.compile(r"(?:现将|将)《([^《》]{2,120})》(?:印发|转发|发给)|《([^《》]{2,120})》已经.{0,12}同意")
 _YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
-_ORG_SUFFIX = re.compile(
-    r"(?:委员会|委|办公厅|办公室|厅|局|人民政府|政府|中心|部|署|院|会|小组)$"
-)
+# How the name of a government body ends; shared with the citation extractor.
+ORG_ENDINGS = "委员会|委|办公厅|办公室|厅|局|人民政府|政府|中心|部|署|院"
+_ORG_SUFFIX = re.compile(rf"(?:{ORG_ENDINGS}|会|小组)$")
 _NOT_ORG = re.compile(r"[,，。:：;；、《》“”]|关于|印发|通知|附件|各(?:市|县|区|有关)")
 
 
