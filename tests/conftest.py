@@ -83,3 +83,18 @@ def _phrase_span(store: EmbeddedStore, provision: str, phrase: str) -> list[int]
     start = text.find(phrase, node["span"][0], node["span"][1])
     assert start >= 0, (provision, phrase)
     return [start, start + len(phrase)]
+
+
+@pytest.fixture(scope="session")
+def corpus(corpus_store: EmbeddedStore) -> EmbeddedStore:
+    """The sample corpus built with the full pipeline (for the store and RDF tests)."""
+    return corpus_store
+
+
+@pytest.fixture(scope="session")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedStore]:
+    """A small store with every node and edge kind and awkward values (tests/_graph_samples.py)."""
+    from _graph_samples import sample_store
+
+    with sample_store(tmp_path_factory.mktemp("sample") / "s.db") as store:
+        yield store

@@ -32,18 +32,6 @@ def as_json(store) -> str:
 
 
 @pytest.fixture(scope="module")
-def corpus(corpus_store: EmbeddedStore) -> EmbeddedStore:
-    """The sample corpus built with the full pipeline (conftest)."""
-    return corpus_store
-
-
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory) -> Iterator[EmbeddedStore]:
-    with sample_store(tmp_path_factory.mktemp("sample") / "s.db") as store:
-        yield store
-
-
-@pytest.fixture(scope="module")
 def falkordb(tmp_path_factory) -> Iterator[FalkorDBAdapter]:
     """One embedded FalkorDB server for the module, also listening on a free local TCP port."""
     adapter = FalkorDBAdapter.embedded(tmp_path_factory.mktemp("falkordb") / "graph.rdb", "unused", port=free_port())

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from _graph_samples import sample_store
 from pyshacl import validate
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS
@@ -18,18 +16,6 @@ from policykg.graph.rdf import ELI, PKG, Iris, RdfStore, shapes, to_rdf
 from policykg.graph.store import EmbeddedStore
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "sparql"
-
-
-@pytest.fixture(scope="module")
-def corpus(corpus_store: EmbeddedStore) -> EmbeddedStore:
-    """The sample corpus built with the full pipeline (conftest)."""
-    return corpus_store
-
-
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory) -> Iterator[EmbeddedStore]:
-    with sample_store(tmp_path_factory.mktemp("sample") / "s.db") as store:
-        yield store
 
 
 def conforms(graph: Graph) -> tuple[bool, str]:
