@@ -78,11 +78,10 @@ def _print_report(report: BuildReport, db: EmbeddedStore) -> None:
     for name in report.unchanged:
         out.print(f"unchanged {name}", highlight=False)
     counts = db.counts()
-    documents = db.nodes("Document")
-    stubs = sum(1 for d in documents if d.get("stub"))
+    stubs = db.stub_document_count()  # SQL, not the in-memory graph: a summary must not load the whole store
     links = ", ".join(f"{k} {v}" for k, v in sorted(report.links.items())) or "none"
     out.print(
-        f"store {db.path}: {len(documents) - stubs} documents (+{stubs} cited only), "
+        f"store {db.path}: {counts.get('Document', 0) - stubs} documents (+{stubs} cited only), "
         f"{counts.get('Provision', 0)} provisions, "
         f"{counts.get('Agency', 0)} agencies; this build: {len(report.loaded)} loaded, "
         f"{len(report.unchanged)} unchanged, {len(report.failed)} failed, {len(report.warnings)} warnings; "

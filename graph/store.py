@@ -164,6 +164,11 @@ class EmbeddedStore(QuotesSources):
         row = self._db.execute("SELECT text FROM documents WHERE id=?", (document_id,)).fetchone()
         return row[0] if row else None
 
+    def stub_document_count(self) -> int:
+        """Cited-only documents: Document nodes no loaded file owns."""
+        row = self._db.execute("SELECT COUNT(*) FROM nodes WHERE kind='Document' AND owner IS NULL").fetchone()
+        return row[0]
+
     def counts(self) -> dict[str, int]:
         rows = self._db.execute("SELECT kind, COUNT(*) FROM nodes GROUP BY kind ORDER BY kind").fetchall()
         edge_rows = self._db.execute("SELECT kind, COUNT(*) FROM edges GROUP BY kind ORDER BY kind").fetchall()
