@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -45,27 +46,30 @@ def build(
     paths: Annotated[list[Path], typer.Argument(help="Files and folders of notices (.txt, .md, .html).")],
     store: StoreOption = DEFAULT_STORE,
     max_mb: Annotated[float, typer.Option(help="Refuse files larger than this many megabytes.")] = 20.0,
+    jobs: Annotated[int, typer.Option(min=1, help="Worker processes for parsing and linking (default: all cores).")]
+    = os.cpu_count() or 1,
 ) -> None:
     """Load documents into the store and link them; prints what was built."""
     with open_store(store, must_exist=False) as db:
-        report = _run_build(paths, db, int(max_mb * 1e6))
+        report = _run_build(paths, db, int(max_mb * 1e6), jobs)
         _print_report(report, db)
     if not report.ok:
         raise typer.Exit(1)
 
 
-def _run_build(paths: list[Path], db: EmbeddedStore, max_bytes: int) -> BuildReport:
+def _run_build(paths: list[Path], db: EmbeddedStore, max_bytes: int, jobs: int) -> BuildReport:
     if not err.is_terminal:
-        return build_graph(paths, db, max_bytes=max_bytes)
+        return build_graph(paths, db, max_bytes=max_bytes, jobs=jobs)
     total = len(collect_files(paths, BuildReport()))
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
-    with Progress(*columns, console=err, transient=True) as progress:
+    # No refresh thread: the build forks worker processes, and forking a threaded process is unsafe.
+    with Progress(*columns, console=err, transient=True, auto_refresh=False) as progress:
         task = progress.add_task("loading", total=total)
 
         def step(path: Path) -> None:
-            progress.update(task, advance=1, description=f"loading {path.name}")
+            progress.update(task, advance=1, description=f"loading {path.name}", refresh=True)
 
-        return build_graph(paths, db, max_bytes=max_bytes, progress=step)
+        return build_graph(paths, db, max_bytes=max_bytes, progress=step, jobs=jobs)
 
 
 def _print_report(report: BuildReport, db: EmbeddedStore) -> None:

@@ -26,17 +26,19 @@ left as they are, and the result does not depend on the order documents were loa
 from __future__ import annotations
 
 import json
+import multiprocessing
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from typing import Any
-
-import numpy as np
 
 from policykg.loaders.regions import NATION
 
+from .linkscore import BlockIndex, EncodedDocument, PairScores, Scratch, encode_document, number_documents, pair_scores
 from .model import Edge, EdgeKind
-from .store import Writer
-from .textsim import Encoded, Vocabulary, aligned_phrases, locate, ngram_counts, tfidf_cosine, tfidf_rows
+from .store import Writer, edge_row
+from .textsim import aligned_phrases, locate
 
 METHOD = "ngram-tfidf-heading-mutual-best/2"
 EXTRACTOR = "lineage"
@@ -58,7 +60,6 @@ class Policy:
 
 
 POLICY = Policy()
-HEADLESS_CHARS = 12  # an item without a heading is named by its opening words
 ENTITY_EDGES = ("MENTIONS", "LEADS", "SUPPORTS")  # what both provisions of a link may share
 
 
@@ -68,67 +69,6 @@ class DocMeta:
     region: str | None
     parent_region: str | None
     year: int | None
-
-
-@dataclass
-class _Prov:
-    id: str
-    doc: str
-    text: str
-    heading: str
-    span: list[int] | None
-    vector: Encoded  # text with the heading weighted up
-    body: Encoded  # text alone
-    head: Encoded  # heading alone (the opening words when the item has none)
-
-
-@dataclass
-class _Context:
-    writer: Writer
-    policy: Policy
-    vocab: Vocabulary = field(default_factory=Vocabulary)
-    provisions: dict[str, list[_Prov]] = field(default_factory=dict)
-    texts: dict[str, str] = field(default_factory=dict)
-    entities: dict[str, dict[str, set[str]]] = field(default_factory=dict)
-
-    def provs(self, doc_id: str) -> list[_Prov]:
-        if doc_id not in self.provisions:
-            self.provisions[doc_id] = self._load(doc_id)
-        return self.provisions[doc_id]
-
-    def _load(self, doc_id: str) -> list[_Prov]:
-        out = []
-        for rec in sorted(self.writer.records("nodes", [doc_id], "owner"), key=lambda r: r["id"]):
-            if rec.get("kind") != "Provision":
-                continue
-            text, heading = rec.get("text") or "", rec.get("heading") or ""
-            sizes = self.policy.ngram_sizes
-            vector = self.vocab.encode(ngram_counts(text, heading, self.policy.heading_weight, sizes))
-            body = self.vocab.encode(ngram_counts(text, "", 0, sizes))
-            head = self.vocab.encode(ngram_counts(heading or text[:HEADLESS_CHARS], "", 0, sizes))
-            out.append(_Prov(rec["id"], doc_id, text, heading, rec.get("span"), vector, body, head))
-        return out
-
-    def source(self, doc_id: str) -> str:
-        if doc_id not in self.texts:
-            rows = self.writer.rows("SELECT text FROM documents WHERE id=?", (doc_id,))
-            self.texts[doc_id] = rows[0][0] if rows else ""
-        return self.texts[doc_id]
-
-    def entities_of(self, doc_id: str) -> dict[str, set[str]]:
-        """Provision id → entity ids it mentions or that lead/support it (empty if no extractor drew them)."""
-        if doc_id not in self.entities:
-            found: dict[str, set[str]] = defaultdict(set)
-            marks = ",".join("?" * len(ENTITY_EDGES))
-            rows = self.writer.rows(
-                f"SELECT source, target, kind FROM edges WHERE owner=? AND kind IN ({marks})", (doc_id, *ENTITY_EDGES))
-            for source, target, kind in rows:
-                if kind == "MENTIONS":
-                    found[source].add(target)
-                else:
-                    found[target].add(source)
-            self.entities[doc_id] = found
-        return self.entities[doc_id]
 
 
 def load_doc_meta(writer: Writer) -> dict[str, DocMeta]:
@@ -157,6 +97,11 @@ class Blocks:
             if d.region != NATION:
                 self.lower.append(d)
 
+    @staticmethod
+    def key(d: DocMeta) -> tuple[str | None, str | None, int | None]:
+        """Documents with the same key have the same block (``upward`` reads nothing else)."""
+        return d.region, d.parent_region, d.year
+
     def upward(self, d: DocMeta) -> list[tuple[DocMeta, str]]:
         """(document, edge kind) pairs ``d`` may derive from or continue."""
         if d.region is None or d.year is None:
@@ -184,9 +129,14 @@ class Blocks:
         return out
 
 
-def link_provisions(store: Any, writer: Writer, changed: list[str], policy: Policy = POLICY) -> dict[str, int]:
+PARALLEL_MIN_CHILDREN = 200  # below this, forking workers costs more than it saves
+
+
+def link_provisions(store: Any, writer: Writer, changed: list[str], policy: Policy = POLICY,
+                    jobs: int = 1) -> dict[str, int]:
     """Relink every document whose block changed: the changed documents as children, and the
-    documents below or after them (a new parent changes their candidates)."""
+    documents below or after them (a new parent changes their candidates). ``jobs`` > 1 links
+    blocks in that many forked worker processes; the edges are the same either way."""
     docs = load_doc_meta(writer)
     blocks = Blocks(docs, policy.year_window)
     children: set[str] = set()
@@ -196,15 +146,59 @@ def link_provisions(store: Any, writer: Writer, changed: list[str], policy: Poli
             continue
         children.add(d.id)
         children.update(c.id for c, _ in blocks.downward(d))
-    ctx = _Context(writer, policy)
-    counts: dict[str, int] = defaultdict(int)
+    groups: dict[tuple, list[str]] = defaultdict(list)  # children with the same block
     for child in sorted(children):
+        groups[blocks.key(docs[child])].append(child)
+    tasks = [(groups[key], {p.id: kind for p, kind in blocks.upward(docs[groups[key][0]])})
+             for key in sorted(groups, key=str)]
+    linker = _Linker(writer, policy)
+    linker.load(children | {p for _, block in tasks for p in block})
+    counts: dict[str, int] = defaultdict(int)
+    parallel = jobs > 1 and len(children) >= PARALLEL_MIN_CHILDREN
+    for child, rows in (_link_in_workers(linker, tasks, jobs) if parallel else _link_here(linker, tasks)):
         _drop_links(writer, child)
-        edges = link_child(ctx, child, {p.id: kind for p, kind in blocks.upward(docs[child])})
-        writer.add_edges(edges)
-        for e in edges:
-            counts[str(e.kind)] += 1
+        writer.add_edge_rows(rows)
+        for row in rows:
+            counts[row[3]] += 1
     return dict(counts)
+
+
+Task = tuple[list[str], dict[str, str]]  # children sharing a block, and the block (parent id → edge kind)
+Linked = list[tuple[str, list[tuple]]]  # per child, its edges as table rows
+_FORKED: _Linker | None = None  # the linker worker processes inherit (fork shares its arrays)
+
+
+def _link_here(linker: _Linker, tasks: list[Task]) -> Iterator[tuple[str, list[tuple]]]:
+    for task in tasks:
+        yield from _rows(linker, task)
+
+
+def _rows(linker: _Linker, task: Task) -> Linked:
+    return [(child, [edge_row(e) for e in edges]) for child, edges in linker.link_group(*task)]
+
+
+def _link_batch(tasks: list[Task]) -> Linked:
+    assert _FORKED is not None
+    return [item for task in tasks for item in _rows(_FORKED, task)]
+
+
+def _link_in_workers(linker: _Linker, tasks: list[Task], jobs: int) -> Iterator[tuple[str, list[tuple]]]:
+    """Blocks split into batches of about equal work, linked in forked workers; the main process
+    writes each batch's edges while the workers go on."""
+    global _FORKED
+    batches: list[list[Task]] = [[]]
+    per_batch = max(1, sum(len(children) for children, _ in tasks) // (jobs * 16))
+    for task in tasks:
+        if sum(len(children) for children, _ in batches[-1]) >= per_batch:
+            batches.append([])
+        batches[-1].append(task)
+    _FORKED = linker
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            for linked in pool.map(_link_batch, batches):
+                yield from linked
+    finally:
+        _FORKED = None
 
 
 def _drop_links(writer: Writer, child: str) -> None:
@@ -213,89 +207,118 @@ def _drop_links(writer: Writer, child: str) -> None:
     writer.delete_edge_ids([r[0] for r in rows])
 
 
-def link_child(ctx: _Context, child: str, parents: dict[str, str]) -> list[Edge]:
-    """The child's provisions against its whole block: retrieval, then verification per document pair."""
-    candidates = _retrieve(ctx, child, sorted(parents))
-    edges: list[Edge] = []
-    for parent in sorted(candidates):
-        edges += _verify(ctx, child, parent, parents[parent], candidates[parent])
-    return edges
+class _Linker:
+    """One linking run: the documents it reads, encoded once, and the edges it draws."""
 
+    def __init__(self, writer: Writer, policy: Policy):
+        self.writer, self.policy = writer, policy
+        self.vocab_size = 0
+        self.docs: dict[str, EncodedDocument] = {}
+        self.texts: dict[str, str] = {}
+        self.entities: dict[str, dict[str, set[str]]] = {}
 
-def _retrieve(ctx: _Context, child: str, parents: list[str]) -> dict[str, set[tuple[int, int]]]:
-    """Per parent document, the (child index, parent index) pairs among a child provision's top
-    candidates in the block."""
-    rows = ctx.provs(child)
-    cols = [(doc, j) for doc in parents for j in range(len(ctx.provs(doc)))]
-    if not rows or not cols:
-        return {}
-    scores = tfidf_cosine([r.vector for r in rows], [ctx.provs(doc)[j].vector for doc, j in cols])
-    found: dict[str, set[tuple[int, int]]] = defaultdict(set)
-    k = min(ctx.policy.retrieve_top, len(cols))
-    for i, row in enumerate(scores):
-        for c in np.argpartition(-row, k - 1)[:k]:
-            if row[c] >= ctx.policy.retrieve_floor:
-                doc, j = cols[c]
-                found[doc].add((i, j))
-    return found
+    def load(self, doc_ids: set[str]) -> None:
+        """Read and encode every document the run compares (a few SQL queries, not one per document)."""
+        wanted = sorted(doc_ids)
+        found: dict[str, list[dict[str, Any]]] = {d: [] for d in wanted}
+        for chunk in _chunks(wanted, 500):
+            marks = ",".join("?" * len(chunk))
+            for owner, data in self.writer.rows(
+                    f"SELECT owner, data FROM nodes WHERE kind='Provision' AND owner IN ({marks})", chunk):
+                found[owner].append(json.loads(data))
+        self.docs = {}
+        for doc_id in wanted:
+            provisions = sorted(found[doc_id], key=lambda r: r["id"])
+            self.docs[doc_id] = encode_document(doc_id, provisions, self.policy.ngram_sizes, self.policy.heading_weight)
+        self.vocab_size = number_documents(list(self.docs.values()))
+        self.scratch = Scratch(self.vocab_size)
+        self._read_texts_and_entities(wanted)
 
+    def _read_texts_and_entities(self, doc_ids: list[str]) -> None:
+        """Everything edges quote, read up front so that linking needs no more queries (workers have none)."""
+        self.texts = {d: "" for d in doc_ids}
+        self.entities = {d: defaultdict(set) for d in doc_ids}
+        kinds = ",".join("?" * len(ENTITY_EDGES))
+        for chunk in _chunks(doc_ids, 500):
+            marks = ",".join("?" * len(chunk))
+            self.texts.update(self.writer.rows(f"SELECT id, text FROM documents WHERE id IN ({marks})", chunk))
+            for owner, source, target, kind in self.writer.rows(
+                    f"SELECT owner, source, target, kind FROM edges WHERE owner IN ({marks}) AND kind IN ({kinds})",
+                    (*chunk, *ENTITY_EDGES)):
+                if kind == "MENTIONS":
+                    self.entities[owner][source].add(target)
+                else:
+                    self.entities[owner][target].add(source)
 
-def pair_scores(left: list[_Prov], right: list[_Prov], policy: Policy) -> tuple[np.ndarray, np.ndarray]:
-    """Text cosine (heading weighted up) and heading cosine (each side's heading against the other's
-    text: the heading names the task, so a city item titled 强化院感防控 matches the provincial item
-    whose text is about 院感) for every provision pair of two documents."""
-    lv, rv, lh, lb, rh, rb = tfidf_rows(
-        [[p.vector for p in left], [p.vector for p in right], [p.head for p in left], [p.body for p in left],
-         [p.head for p in right], [p.body for p in right]],
-        [p.body for p in left] + [p.body for p in right],  # one IDF: over the two documents' provisions
-    )
-    text = np.asarray((lv @ rv.T).todense())
-    heading = np.maximum(np.asarray((lh @ rb.T).todense()), np.asarray((lb @ rh.T).todense()))
-    return text, heading
+    def link_group(self, children: list[str], block: dict[str, str]) -> list[tuple[str, list[Edge]]]:
+        """Children that share one block: retrieval against the block, then verification of each
+        child against the parent documents its candidates fall in."""
+        parents = [self.docs[p] for p in sorted(block) if self.docs[p].size]
+        index = BlockIndex(parents, self.vocab_size) if parents else None
+        out = []
+        for child_id in children:
+            child = self.docs[child_id]
+            found = index.candidates(child, self.policy.retrieve_top, self.policy.retrieve_floor) \
+                if index and child.size else {}
+            out.append((child_id, self._verify(child, [parents[k] for k in sorted(found)],
+                                               [found[k] for k in sorted(found)], block)))
+        return out
 
+    def _verify(self, child: EncodedDocument, parents: list[EncodedDocument],
+                candidates: list[set[tuple[int, int]]], kinds: dict[str, str]) -> list[Edge]:
+        if not parents:
+            return []
+        scores = pair_scores(child, parents, self.scratch)
+        combined = scores.text + self.policy.heading_bonus * scores.heading
+        edges = []
+        for k, parent in enumerate(parents):
+            start, end = scores.starts[k], scores.starts[k + 1]
+            block = combined[:, start:end]
+            row_best, col_best = block.max(axis=1), block.max(axis=0)
+            for i, j in sorted(candidates[k]):
+                s = block[i, j]
+                if s < self.policy.threshold or (s < row_best[i] and s < col_best[j]):
+                    continue
+                edges.append(self._edge(child, parent, i, j, kinds[parent.id], float(s),
+                                        _parts(scores, i, start + j)))
+        return edges
 
-def _verify(ctx: _Context, child: str, parent: str, kind: str, candidates: set[tuple[int, int]]) -> list[Edge]:
-    left, right = ctx.provs(child), ctx.provs(parent)
-    text, heading = pair_scores(left, right, ctx.policy)
-    scores = text + ctx.policy.heading_bonus * heading
-    row_best, col_best = scores.max(axis=1), scores.max(axis=0)
-    edges = []
-    for i, j in sorted(candidates):
-        s = scores[i, j]
-        if s < ctx.policy.threshold or (s < row_best[i] and s < col_best[j]):
-            continue
-        edges.append(_edge(ctx, left[i], right[j], kind, float(s), float(text[i, j]), float(heading[i, j])))
-    return edges
+    def _edge(self, child: EncodedDocument, parent: EncodedDocument, i: int, j: int, kind: str, score: float,
+              parts: tuple[float, float]) -> Edge:
+        a, b = child.provisions[i], parent.provisions[j]
+        mine, theirs = self.entities[child.id].get(a["id"], set()), self.entities[parent.id].get(b["id"], set())
+        shared = sorted(mine & theirs)
+        return Edge(
+            a["id"], b["id"], kind,
+            {
+                "score": round(score, 4),
+                "text_score": round(parts[0], 4),
+                "heading_score": round(parts[1], 4),
+                "method": METHOD,
+                "threshold": self.policy.threshold,
+                "evidence": self.evidence(child.id, a, parent.id, b),
+                "shared": shared,
+                "headings": [a.get("heading") or "", b.get("heading") or ""],
+            },
+            document=child.id, span=tuple(a["span"]) if a.get("span") else None, extractor=EXTRACTOR,
+            confidence=round(min(1.0, score / (2 * self.policy.threshold)), 3),
+        )
 
-
-def _edge(ctx: _Context, child: _Prov, parent: _Prov, kind: str, score: float, text: float, heading: float) -> Edge:
-    shared = sorted(ctx.entities_of(child.doc).get(child.id, set()) & ctx.entities_of(parent.doc).get(parent.id, set()))
-    return Edge(
-        child.id, parent.id, kind,
-        {
-            "score": round(score, 4),
-            "text_score": round(text, 4),
-            "heading_score": round(heading, 4),
-            "method": METHOD,
-            "threshold": ctx.policy.threshold,
-            "evidence": evidence(ctx, child, parent),
-            "shared": shared,
-            "headings": [child.heading, parent.heading],
-        },
-        document=child.doc, span=tuple(child.span) if child.span else None, extractor=EXTRACTOR,
-        confidence=round(min(1.0, score / (2 * ctx.policy.threshold)), 3),
-    )
-
-
-def evidence(ctx: _Context, child: _Prov, parent: _Prov) -> list[dict[str, Any]]:
-    """The longest shared phrases, each located in both provisions' source text."""
-    phrases = sorted(set(aligned_phrases(child.text, parent.text, ctx.policy.min_phrase)), key=lambda p: (-len(p), p))
-    items = []
-    for phrase in phrases[: ctx.policy.max_evidence]:
-        items.append({
-            "source_span": locate(ctx.source(child.doc), child.span, phrase),
-            "target_span": locate(ctx.source(parent.doc), parent.span, phrase),
+    def evidence(self, child_doc: str, child: dict[str, Any], parent_doc: str, parent: dict[str, Any]) -> list[dict]:
+        """The longest shared phrases, each located in both provisions' source text."""
+        a, b = child.get("text") or "", parent.get("text") or ""
+        phrases = sorted(set(aligned_phrases(a, b, self.policy.min_phrase)), key=lambda p: (-len(p), p))
+        return [{
+            "source_span": locate(self.texts[child_doc], child.get("span"), phrase),
+            "target_span": locate(self.texts[parent_doc], parent.get("span"), phrase),
             "source_words": phrase,
             "target_words": phrase,
-        })
-    return items
+        } for phrase in phrases[: self.policy.max_evidence]]
+
+
+def _parts(scores: PairScores, row: int, column: int) -> tuple[float, float]:
+    return float(scores.text[row, column]), float(scores.heading[row, column])
+
+
+def _chunks(items: list[str], size: int) -> list[list[str]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]

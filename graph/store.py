@@ -221,13 +221,11 @@ class Writer:
         return merged
 
     def add_edges(self, edges: Iterable[Edge], owner: str | None = None) -> None:
-        self._db.executemany(
-            "INSERT OR REPLACE INTO edges VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                (e.id, e.source, e.target, str(e.kind), owner or e.document, json.dumps(e.record(), ensure_ascii=False))
-                for e in edges
-            ],
-        )
+        self.add_edge_rows(edge_row(e, owner) for e in edges)
+
+    def add_edge_rows(self, rows: Iterable[tuple[str | None, ...]]) -> None:
+        """Edges already turned into table rows (``edge_row``), e.g. by a worker process."""
+        self._db.executemany("INSERT OR REPLACE INTO edges VALUES (?, ?, ?, ?, ?, ?)", rows)
 
     def delete_edges(self, kinds: Iterable[str], touching: Iterable[str]) -> None:
         """Remove edges of these kinds that start or end at any of these node ids."""
@@ -269,6 +267,12 @@ class Writer:
     def delete_edge_ids(self, ids: Iterable[str]) -> None:
         for chunk in _chunks(list(ids), 500):
             self._db.execute(f"DELETE FROM edges WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+
+
+def edge_row(edge: Edge, owner: str | None = None) -> tuple[str | None, ...]:
+    """An edge as a row of the edges table."""
+    return (edge.id, edge.source, edge.target, str(edge.kind), owner or edge.document,
+            json.dumps(edge.record(), ensure_ascii=False))
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:

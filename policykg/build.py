@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import multiprocessing
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from policykg.graph.model import Fragment
@@ -52,13 +55,17 @@ def build(
     max_bytes: int = DEFAULT_MAX_BYTES,
     progress: Callable[[Path], None] | None = None,
     linkers: list[Linker] | None = None,
+    jobs: int = 1,
 ) -> BuildReport:
+    """Parse the files (in ``jobs`` worker processes when there are many), write what changed and
+    link it, all in one transaction: a failure or an interrupt leaves the store as it was."""
     report = BuildReport()
     fragments: dict[str, Fragment] = {}
-    for path in collect_files(paths, report):
+    for path, fragment, failure in _parse_all(collect_files(paths, report), max_bytes, jobs):
         if progress:
             progress(path)
-        fragment = _load(path, max_bytes, report)
+        if failure:
+            report.failed.append(failure)
         if fragment is None:
             continue
         if fragment.document_id in fragments:
@@ -73,7 +80,7 @@ def build(
             for fragment in changed:
                 writer.replace_document(fragment)
             ids = [f.document_id for f in changed]
-            for linker in linkers if linkers is not None else default_linkers():
+            for linker in linkers if linkers is not None else default_linkers(jobs):
                 for kind, count in linker(store, writer, ids).items():
                     report.links[kind] = report.links.get(kind, 0) + count
             writer.drop_orphan_shared_nodes()
@@ -84,18 +91,30 @@ def build(
     return report
 
 
-def _load(path: Path, max_bytes: int, report: BuildReport) -> Fragment | None:
+ParseResult = tuple[Path, Fragment | None, tuple[str, str] | None]  # path, fragment, (path, reason) on failure
+PARALLEL_MIN_FILES = 64  # below this, starting workers costs more than it saves
+
+
+def _parse_all(files: list[Path], max_bytes: int, jobs: int) -> Iterator[ParseResult]:
+    """Each file parsed, in file order; in forked workers when there are many files."""
+    if jobs <= 1 or len(files) < PARALLEL_MIN_FILES:
+        yield from (_parse(path, max_bytes) for path in files)
+        return
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        yield from pool.map(_parse, files, [max_bytes] * len(files), chunksize=8)
+
+
+def _parse(path: Path, max_bytes: int) -> ParseResult:
     try:
-        return build_fragment(parse_file(path, max_bytes))
+        return path, build_fragment(parse_file(path, max_bytes)), None
     except LoadError as exc:
-        report.failed.append((exc.path, exc.reason))
+        return path, None, (exc.path, exc.reason)
     except (OSError, ValueError) as exc:  # unreadable file, or text our parsers reject
-        report.failed.append((str(path), f"{type(exc).__name__}: {exc}"))
-    return None
+        return path, None, (str(path), f"{type(exc).__name__}: {exc}")
 
 
-def default_linkers() -> list[Linker]:
+def default_linkers(jobs: int = 1) -> list[Linker]:
     from policykg.graph.citelink import link_citations
     from policykg.graph.lineage import link_provisions
 
-    return [link_citations, link_provisions]
+    return [link_citations, partial(link_provisions, jobs=jobs)]
