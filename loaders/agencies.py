@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from policykg.graph.model import Edge, EdgeKind, Fragment, Node, NodeKind, entity_id
@@ -72,8 +72,8 @@ class Agency:
     known: bool  # matched a rule or a known core (not merely a name-like string)
     alias: str | None = None  # a second name printed in brackets: 省市场监管局（省知识产权局）
 
-    @property
-    def id(self) -> str:
+    @cached_property
+    def id(self) -> str:  # a hash, asked for on every node comparison: computed once per agency
         return entity_id(NodeKind.AGENCY, self.name)
 
 
@@ -88,8 +88,13 @@ def looks_like_agency(form: str) -> bool:
     return 2 <= len(form) <= 40 and form.endswith(suffixes)
 
 
+@lru_cache(maxsize=1 << 16)
 def resolve(form: str, region: str | None) -> Agency:
-    """The canonical agency a printed form stands for in a document of ``region``."""
+    """The canonical agency a printed form stands for in a document of ``region``.
+
+    Memoised: the rules are pure, the result is immutable, and running text asks for the same
+    forms again and again (every candidate chunk after a collaboration verb).
+    """
     form = re.sub(r"\s+", "", form).translate(_FOLD)
     alias = None
     m = _ALIAS.match(form)
@@ -194,8 +199,9 @@ def _is_known(core: str) -> bool:
 
 
 @cache
-def _region_prefixes() -> list[tuple[str, str]]:
-    """(printed prefix, canonical region), longest first: full names and the gazetteer's short names."""
+def _region_prefixes() -> dict[str, list[str]]:
+    """Printed prefix → canonical regions (full names and the gazetteer's short names), in the order
+    they are tried; ``_prefix_lengths`` gives the lengths to try, longest first."""
     pairs: dict[str, str] = {}
     for province, node in _gazetteer().items():
         pairs[province] = province
@@ -207,14 +213,25 @@ def _region_prefixes() -> list[tuple[str, str]]:
                 if not county.startswith("_") and isinstance(leaf, dict):
                     pairs.setdefault(county, county)
     shorts = {short_name(p): p for p in _gazetteer()}
-    return sorted([*pairs.items(), *shorts.items()], key=lambda kv: -len(kv[0]))
+    prefixes: dict[str, list[str]] = {}
+    for prefix, region in [*pairs.items(), *shorts.items()]:
+        prefixes.setdefault(prefix, []).append(region)
+    return prefixes
+
+
+@cache
+def _prefix_lengths() -> list[int]:
+    return sorted({len(prefix) for prefix in _region_prefixes()}, reverse=True)
 
 
 def _named_region(form: str) -> tuple[str, str] | None:
     """``四川省卫健委`` → (四川省, 卫健委); a short place name only before a known core."""
-    for prefix, region in _region_prefixes():
-        if form.startswith(prefix) and len(form) > len(prefix) + 1:
-            rest = form[len(prefix) :]
+    prefixes = _region_prefixes()
+    for length in _prefix_lengths():  # longest first; looked up rather than scanned (~6,000 names)
+        if len(form) <= length + 1:
+            continue
+        prefix, rest = form[:length], form[length:]
+        for region in prefixes.get(prefix, ()):
             if prefix == region or _is_known(rest) or _is_known(rest.lstrip("省")):
                 return region, rest.lstrip("省") if prefix != region else rest
     return None
@@ -307,12 +324,15 @@ def agencies_at(text: str, start: int, region: str | None) -> list[tuple[int, in
     return found
 
 
+_NAME_CHARS = re.compile(r"[\u4e00-\u9fff()]+")
+
+
 def _longest_known(text: str, pos: int, region: str | None) -> tuple[int, Agency] | None:
     suffixes = tuple(lexicon()["suffixes"])
     best = None
     for end in range(pos + 2, min(len(text), pos + 24) + 1):
         chunk = text[pos:end]
-        if not re.fullmatch(r"[\u4e00-\u9fff()]+", chunk):
+        if not _NAME_CHARS.fullmatch(chunk):
             break
         if chunk.endswith(suffixes):
             agency = resolve(chunk, region)

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import contextlib
 import io
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 NATION = "中国"
 # Issuers whose names carry no place because they are national bodies.
@@ -34,9 +36,73 @@ def _jionlp():
 
 
 @cache
+def _location_parser() -> Any:
+    """jionlp's location parser, made to test only the gazetteer entries that a text names.
+
+    Its ``get_candidates`` tests all ~3,500 entries against every text (~10 ms a call); entries none
+    of whose names occur in the text never become candidates, so leaving them out changes nothing.
+    """
+    base = type(_jionlp().parse_location)
+    if not hasattr(base, "get_candidates"):  # another jionlp: use it as it is
+        return _jionlp().parse_location
+
+    class ShortlistParser(base):
+        def get_candidates(self, location_text: str) -> list:
+            entries = self.administrative_map_list
+            if getattr(self, "indexed", None) is not entries:  # built by the parser's first call
+                self.indexed, self.index = entries, _EntryIndex(entries)
+            return base.get_candidates(_Entries(self, self.index.shortlist(location_text)), location_text)
+
+    return ShortlistParser()
+
+
+class _Entries:
+    """A location parser seen through a subset of its gazetteer entries."""
+
+    def __init__(self, parser: Any, entries: list) -> None:
+        self.parser, self.administrative_map_list = parser, entries
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.parser, name)
+
+
+class _EntryIndex:
+    """Which of the parser's gazetteer entries carry a name (full or short) that occurs in a text."""
+
+    def __init__(self, entries: list) -> None:
+        self.entries = entries
+        by_name: dict[str, list[int]] = defaultdict(list)
+        self.always: list[int] = []  # entries with a name that is not a plain string: never left out
+        for index, entry in enumerate(entries):
+            names = [name for pair in entry[1:4] for name in pair if name is not None]
+            if all(isinstance(name, str) and name for name in names):
+                for name in set(names):
+                    by_name[name].append(index)
+            else:
+                self.always.append(index)
+        self.by_name = dict(by_name)
+        self.longest = max(map(len, self.by_name), default=0)
+
+    def shortlist(self, text: str) -> list:
+        """The entries naming a place that ``text`` contains, in the parser's order."""
+        hits = set(self.always)
+        for start in range(len(text)):
+            for end in range(start + 1, min(len(text), start + self.longest) + 1):
+                hits.update(self.by_name.get(text[start:end], ()))
+        return [self.entries[index] for index in sorted(hits)]
+
+
+@cache
 def _gazetteer() -> dict:
     with contextlib.redirect_stdout(io.StringIO()):
         return _jionlp().china_location_loader()
+
+
+def load_gazetteer() -> None:
+    """Load the gazetteer and index the location parser now rather than on first use."""
+    _gazetteer()
+    with contextlib.redirect_stdout(io.StringIO()):
+        _location_parser()("")
 
 
 @cache
@@ -47,7 +113,7 @@ def resolve_region(text: str) -> Region | None:
     if text.startswith(_NATIONAL_PREFIXES):
         return Region(NATION, "national", None)
     with contextlib.redirect_stdout(io.StringIO()):
-        parsed = _jionlp().parse_location(text)
+        parsed = _location_parser()(text)
     province, city, county = parsed.get("province"), parsed.get("city"), parsed.get("county")
     if not province or not _named_in(text, province, city, county):
         return None

@@ -33,6 +33,16 @@ LEAD, SUPPORT = "lead", "support"
 def lexicon() -> dict[str, Any]:
     data = read_lexicon("responsibility")
     data["legend_patterns"] = [(leg["mode"], re.compile(leg["pattern"])) for leg in data["legend"]]
+    # Compiled once: they are tried on every provision.
+    ann, text = data["annotation"], data["text"]
+    data["label_res"] = [(role, re.compile(rf"^(?:{'|'.join(labels)})\s*[:：]?"))
+                         for role, labels in (("lead", ann["lead_labels"]), ("support", ann["support_labels"]),
+                                              ("", ann["labels"]))]
+    labels = "|".join(ann["labels"] + ann["lead_labels"])
+    data["labelled_re"] = re.compile(rf"(?:{labels})\s*[:：](?P<content>[^。\n)〕]+)")
+    data["before_res"] = [re.compile(verb) for verb in text["before"]]
+    data["with_re"] = re.compile(rf"^(?:等(?:部门|单位))?(?:的)?(?:{'|'.join(text['with'])})")
+    data["after_res"] = [(verb, re.compile(rf"(?:积极)?{verb}")) for verb in text["after"]]
     return data
 
 
@@ -131,9 +141,8 @@ def parse_annotation(content: str, region: str | None) -> tuple[list[tuple[list[
 
 def _label(sentence: str) -> tuple[str | None, str]:
     """(role the label gives: lead | support | "" for a neutral label | None for none, the listing)."""
-    lex = lexicon()["annotation"]
-    for role, labels in (("lead", lex["lead_labels"]), ("support", lex["support_labels"]), ("", lex["labels"])):
-        m = re.match(rf"^(?:{'|'.join(labels)})\s*[:：]?", sentence)
+    for role, label in lexicon()["label_res"]:
+        m = label.match(sentence)
         if m:
             return role, sentence[m.end() :].strip()
     return None, sentence
@@ -217,9 +226,7 @@ def find_annotations(text: str, region: str | None) -> list[Annotation]:
         parsed = parse_annotation(text[start + 1 : end - 1], region)
         if parsed:
             found.append(Annotation(start, end, text[start:end], *parsed))
-    lex = lexicon()["annotation"]
-    labels = "|".join(lex["labels"] + lex["lead_labels"])
-    for m in re.finditer(rf"(?:{labels})\s*[:：](?P<content>[^。\n)〕]+)", text):
+    for m in lexicon()["labelled_re"].finditer(text):
         if any(a.start <= m.start() < a.end for a in found) or _inside_bracket(text, m.start()):
             continue
         parsed = parse_annotation(m.group(0), region)
@@ -331,22 +338,23 @@ def _issuer_roles(parsed: ParsedDocument, edges: _Edges) -> None:
 def _text_roles(parsed: ParsedDocument, edges: _Edges, pid: str, text: OffsetText,
                 annotations: list[Annotation]) -> None:
     """Collaboration verbs name supporters; ``配合A做好…`` names the one supported, not a supporter."""
-    words = lexicon()["text"]
+    lex = lexicon()
+    words = lex["text"]
     body = text.text
     for annotation in annotations:  # never read an annotation twice
         body = body[: annotation.start] + "　" * (annotation.end - annotation.start) + body[annotation.end :]
     hits: list[tuple[int, int, Agency]] = []
-    for verb in words["before"]:
-        for m in re.finditer(verb, body):
+    for verb in lex["before_res"]:
+        for m in verb.finditer(body):
             hits += agencies_at(body, m.end(), edges.region)
     for m in re.finditer("与", body):
         listed = agencies_at(body, m.end(), edges.region)
         if listed:
             rest = body[listed[-1][1] : listed[-1][1] + 8]
-            if re.match(rf"^(?:等(?:部门|单位))?(?:的)?(?:{'|'.join(words['with'])})", rest):
+            if lex["with_re"].match(rest):
                 hits += listed
-    for verb in words["after"]:
-        for m in re.finditer(rf"(?:积极)?{verb}", body):
+    for verb, pattern in lex["after_res"]:
+        for m in pattern.finditer(body):
             if verb in words["supported"] and agencies_at(body, m.end(), edges.region):
                 continue  # 配合A做好: A is supported
             hits += agencies_before(body, m.start(), edges.region)

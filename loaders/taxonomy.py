@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from policykg.graph.model import Edge, EdgeKind, Fragment, Node, NodeKind, entity_id
@@ -36,6 +36,15 @@ def lexicon() -> dict[str, Any]:
     data["facility_forms"] = forms
     data["facility_by_name"] = {entry["name"]: entry for entry in data["facility"]}
     data["facility_re"] = re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)))
+    program = data["program"]
+    campaign_suffixes = "|".join(program["campaign_suffixes"])
+    data["campaign_re"] = re.compile(rf"健康(?P<place>[\u4e00-\u9fff]{{2,3}}?)(?P<suffix>{campaign_suffixes})")
+    data["campaign_name_re"] = re.compile(rf"健康(?P<place>[\u4e00-\u9fff]{{2,3}}?)(?P<suffix>{campaign_suffixes})?")
+    data["verb_res"] = [re.compile(verb) for verb in sorted(program["verbs"], key=len, reverse=True)]
+    leading = sorted(program["strip_prefixes"] + program["verbs"], key=len, reverse=True)
+    data["leading_re"] = re.compile("|".join(re.escape(word) for word in leading))  # tried longest first
+    data["program_suffix_re"] = re.compile("|".join(sorted(program["suffixes"], key=len, reverse=True)))
+    data["run_re"] = re.compile(rf"[\u4e00-\u9fffA-Za-z0-9+]{{1,{program['max_length']}}}")
     return data
 
 
@@ -119,13 +128,12 @@ def program_mentions(text: str) -> list[Mention]:
         elif inner.endswith(tuple(rules["suffixes"])) or follower:
             end = m.end() + len(follower)
             found.append(_program(inner + follower, text[m.start() : end], m.start(), end))
-    place_re = rf"健康(?P<place>[\u4e00-\u9fff]{{2,3}}?)(?P<suffix>{'|'.join(rules['campaign_suffixes'])})"
-    for m in re.finditer(place_re, text):
+    for m in lexicon()["campaign_re"].finditer(text):
         hit = _campaign_at(m.group(0))
         if hit and not _covered(found, m.start()):
             found.append(_at(hit, m.group(0), m.start(), m.end()))
-    for verb in sorted(rules["verbs"], key=len, reverse=True):
-        for m in re.finditer(verb, text):
+    for verb in lexicon()["verb_res"]:  # longest first
+        for m in verb.finditer(text):
             hit = _unquoted(text, m.end())
             if hit and not _covered(found, hit.start):
                 found.append(hit)
@@ -133,9 +141,7 @@ def program_mentions(text: str) -> list[Mention]:
 
 
 def _campaign_at(words: str) -> Mention | None:
-    rules = lexicon()["program"]
-    m = re.fullmatch(rf"健康(?P<place>[\u4e00-\u9fff]{{2,3}}?)(?P<suffix>{'|'.join(rules['campaign_suffixes'])})?",
-                     words)
+    m = lexicon()["campaign_name_re"].fullmatch(words)
     if not m:
         return None
     base = campaign(m.group("place"))
@@ -161,20 +167,16 @@ def _covered(found: list[Mention], pos: int) -> bool:
 
 def _unquoted(text: str, start: int) -> Mention | None:
     """The name right after a verb, up to its programme suffix: 实施居家社区医养结合能力提升工程."""
-    rules = lexicon()["program"]
-    run = re.match(rf"[\u4e00-\u9fffA-Za-z0-9+]{{1,{rules['max_length']}}}", text[start:])
+    lex = lexicon()
+    rules = lex["program"]
+    run = lex["run_re"].match(text, start)
     if not run:
         return None
     words = run.group(0)
-    leading = sorted(rules["strip_prefixes"] + rules["verbs"], key=len, reverse=True)
-    stripped = True
-    while stripped:  # 继续实施…, 推进第二阶段…: verbs and adverbs belong to the sentence
-        prefix = next((p for p in leading if words.startswith(p)), None)
-        stripped = prefix is not None
-        if prefix:
-            words, start = words[len(prefix) :], start + len(prefix)
-    suffix_re = "|".join(sorted(rules["suffixes"], key=len, reverse=True))
-    m = re.search(suffix_re, words)
+    # 继续实施…, 推进第二阶段…: verbs and adverbs belong to the sentence
+    while prefix := lex["leading_re"].match(words):
+        words, start = words[prefix.end() :], start + prefix.end()
+    m = lex["program_suffix_re"].search(words)
     if not m:
         return None
     name = words[: m.end()]
@@ -207,16 +209,20 @@ def taxonomy_extractor(parsed: ParsedDocument, fragment: Fragment) -> None:
 
 
 def _add_entity(fragment: Fragment, nodes: dict[str, Node], kind: str, name: str, form: str | None) -> str:
-    node_id = entity_id(kind, name)
+    node_id = _entity_id(kind, name)
     node = nodes.get(node_id)
     if node is None:
         aliases = set(_lexicon_aliases(kind, name))
         node = Node(node_id, kind, {"name": name, "aliases": sorted(aliases)}, extractor=EXTRACTOR)
         nodes[node_id] = node
         fragment.add(node)
-    if form and form != name:
+    if form and form != name and form not in node.attrs["aliases"]:  # kept sorted and unique
         node.attrs["aliases"] = sorted(set(node.attrs["aliases"]) | {form})
     return node_id
+
+
+# Memoised: a hash per call, and every mention asks again for the ids of its broader chain.
+_entity_id = lru_cache(maxsize=1 << 14)(entity_id)
 
 
 def _lexicon_aliases(kind: str, name: str) -> list[str]:

@@ -39,10 +39,13 @@ class OffsetText:
         folding and similar 1:1 rewrites keep exact offsets.
         """
         regex = re.compile(pattern) if isinstance(pattern, str) else pattern
+        matches = list(regex.finditer(self.text))
+        if not matches:
+            return self  # nothing to replace; the text is immutable, so share it rather than copy the offsets
         pieces: list[str] = []
         origin: list[int] = []
         last = 0
-        for match in regex.finditer(self.text):
+        for match in matches:
             pieces.append(self.text[last : match.start()])
             origin.extend(self.origin[last : match.start()])
             new = repl(match) if callable(repl) else match.expand(repl)
