@@ -35,7 +35,7 @@ from typing import Any
 
 from policykg.loaders.regions import NATION
 
-from .linkscore import BlockIndex, EncodedDocument, PairScores, Scratch, encode_document, number_documents, pair_scores
+from .linkscore import Block, EncodedDocument, PairScores, encode_document, number_documents
 from .model import Edge, EdgeKind
 from .store import Writer, edge_row
 from .textsim import aligned_phrases, locate
@@ -231,7 +231,6 @@ class _Linker:
             provisions = sorted(found[doc_id], key=lambda r: r["id"])
             self.docs[doc_id] = encode_document(doc_id, provisions, self.policy.ngram_sizes, self.policy.heading_weight)
         self.vocab_size = number_documents(list(self.docs.values()))
-        self.scratch = Scratch(self.vocab_size)
         self._read_texts_and_entities(wanted)
 
     def _read_texts_and_entities(self, doc_ids: list[str]) -> None:
@@ -252,31 +251,31 @@ class _Linker:
 
     def link_group(self, children: list[str], block: dict[str, str]) -> list[tuple[str, list[Edge]]]:
         """Children that share one block: retrieval against the block, then verification of each
-        child against the parent documents its candidates fall in."""
+        child's candidates against the parent documents they fall in."""
         parents = [self.docs[p] for p in sorted(block) if self.docs[p].size]
-        index = BlockIndex(parents, self.vocab_size) if parents else None
+        index = Block(parents, self.vocab_size) if parents else None
         out = []
         for child_id in children:
             child = self.docs[child_id]
             found = index.candidates(child, self.policy.retrieve_top, self.policy.retrieve_floor) \
                 if index and child.size else {}
-            out.append((child_id, self._verify(child, [parents[k] for k in sorted(found)],
-                                               [found[k] for k in sorted(found)], block)))
+            out.append((child_id, self._verify(child, index, found, block) if found and index else []))
         return out
 
-    def _verify(self, child: EncodedDocument, parents: list[EncodedDocument],
-                candidates: list[set[tuple[int, int]]], kinds: dict[str, str]) -> list[Edge]:
-        if not parents:
-            return []
-        scores = pair_scores(child, parents, self.scratch)
+    def _verify(self, child: EncodedDocument, index: Block, candidates: dict[int, set[tuple[int, int]]],
+                kinds: dict[str, str]) -> list[Edge]:
+        """A candidate becomes a link when its score clears the threshold and it is the best match
+        on one side within its document pair."""
+        scores = index.pair_scores(child)
         combined = scores.text + self.policy.heading_bonus * scores.heading
         edges = []
-        for k, parent in enumerate(parents):
+        for k in sorted(candidates, key=lambda k: index.docs[k].id):
+            parent = index.docs[k]
             start, end = scores.starts[k], scores.starts[k + 1]
-            block = combined[:, start:end]
-            row_best, col_best = block.max(axis=1), block.max(axis=0)
+            pair = combined[:, start:end]
+            row_best, col_best = pair.max(axis=1), pair.max(axis=0)
             for i, j in sorted(candidates[k]):
-                s = block[i, j]
+                s = pair[i, j]
                 if s < self.policy.threshold or (s < row_best[i] and s < col_best[j]):
                     continue
                 edges.append(self._edge(child, parent, i, j, kinds[parent.id], float(s),

@@ -92,40 +92,46 @@ class Stacked:
         return len(self.indptr) - 1
 
 
-class Scratch:
-    """Vocabulary-sized arrays reused from child to child (set for one child, then cleared)."""
+class Block:
+    """The documents a group of children may descend from, indexed once for all of them.
 
-    def __init__(self, size: int):
-        self.df = np.zeros(size, dtype=np.int32)
-        self.position = np.full(size, -1, dtype=np.int64)
-
-    def load(self, doc: EncodedDocument) -> None:
-        self.df[doc.vocab] = doc.df
-        self.position[doc.vocab] = np.arange(len(doc.vocab))
-
-    def clear(self, doc: EncodedDocument) -> None:
-        self.df[doc.vocab] = 0
-        self.position[doc.vocab] = -1
-
-
-class BlockIndex:
-    """Retrieval over one block (the documents a group of children may descend from): each child
-    provision against every block provision, TF-IDF cosine with the block's own IDF."""
+    Retrieval: each child provision against every block provision, TF-IDF cosine with the block's
+    own IDF. Verification: the scores a child would get against each block document if the two
+    were compared alone (one IDF over the two documents' provisions), computed for all documents
+    at once from postings, touching only the n-grams the child shares with the block.
+    """
 
     def __init__(self, docs: Sequence[EncodedDocument], vocab_size: int):
         self.docs = list(docs)
-        stack = Stacked.of(self.docs, "vector")
-        self.rows = stack.count
-        self.df = np.bincount(stack.ids, minlength=vocab_size)
-        self.table = idf_table(self.rows + 1)
-        values = unit_rows(stack.tf * self.idf(stack.ids), stack.entry_row, self.rows)
-        self.matrix_t = csr(values, stack.ids, stack.indptr, vocab_size).T.tocsr()
-        self.row_doc = stack.row_doc
-        starts = np.r_[0, np.cumsum([d.size for d in self.docs])]
-        self.row_index = np.arange(self.rows) - starts[self.row_doc]
+        self.vocab_size = vocab_size
+        self.stacks = {name: Stacked.of(self.docs, name) for name in ENCODINGS}
+        self.rows = self.stacks["body"].count
+        self.sizes = np.array([d.size for d in self.docs])
+        self.starts = np.r_[0, np.cumsum(self.sizes)]
+        self.row_doc = self.stacks["body"].row_doc
+        self.row_index = np.arange(self.rows) - self.starts[self.row_doc]
+        self._index_for_retrieval()
+        self._index_for_verification()
 
-    def idf(self, ids: np.ndarray) -> np.ndarray:
-        return self.table[self.rows] - self.table[self.df[ids]]
+    def _index_for_retrieval(self) -> None:
+        stack = self.stacks["vector"]
+        self.retrieval_df = np.bincount(stack.ids, minlength=self.vocab_size)
+        table = idf_table(self.rows + 1)
+        self.retrieval_idf = lambda ids: table[self.rows] - table[self.retrieval_df[ids]]
+        values = unit_rows(stack.tf * self.retrieval_idf(stack.ids), stack.entry_row, self.rows)
+        self.retrieval_t = csr(values, stack.ids, stack.indptr, self.vocab_size).T.tocsr()
+
+    def _index_for_verification(self) -> None:
+        """Postings (n-gram → the block entries holding it) and, per row, the sums that give its
+        norm under any pair IDF once the n-grams shared with the child are corrected."""
+        self.postings, self.norm_parts = {}, {}
+        for name, stack in self.stacks.items():
+            entry = np.arange(1, len(stack.ids) + 1, dtype=np.int64)  # +1: an explicit 0 could be dropped
+            self.postings[name] = csr(entry, stack.ids, stack.indptr, self.vocab_size).T.tocsr()
+            tf2 = stack.tf ** 2
+            own = idf_table(int(self.sizes.max(initial=0)) + 2)[stack.own_df]  # log(df + 1)
+            self.norm_parts[name] = [np.bincount(stack.entry_row, weights=w, minlength=self.rows)
+                                     for w in (tf2, tf2 * own, tf2 * own * own)]
 
     def candidates(self, child: EncodedDocument, top: int, floor: float) -> dict[int, set[tuple[int, int]]]:
         """Per block document index: the (child row, parent row) pairs among each child
@@ -133,8 +139,8 @@ class BlockIndex:
         if not self.rows or not child.size:
             return {}
         rows = child.rows["vector"]
-        values = unit_rows(rows.tf * self.idf(rows.ids), rows.row_of_entry(), rows.count)
-        scores = (csr(values, rows.ids, rows.indptr, self.matrix_t.shape[0]) @ self.matrix_t).toarray()
+        values = unit_rows(rows.tf * self.retrieval_idf(rows.ids), rows.row_of_entry(), rows.count)
+        scores = (csr(values, rows.ids, rows.indptr, self.vocab_size) @ self.retrieval_t).toarray()
         k = min(top, self.rows)
         best = np.argpartition(-scores, k - 1, axis=1)[:, :k]
         found: dict[int, set[tuple[int, int]]] = {}
@@ -142,6 +148,58 @@ class BlockIndex:
             for c in cols[scores[i, cols] >= floor]:
                 found.setdefault(int(self.row_doc[c]), set()).add((i, int(self.row_index[c])))
         return found
+
+    def pair_scores(self, child: EncodedDocument) -> PairScores:
+        """Text cosine (heading weighted up) and heading cosine (each side's heading against the
+        other's text: the heading names the task) of the child against every block document, each
+        pair with one IDF over the two documents' provisions, as if the two were compared alone."""
+        shared = {name: self._shared(child, name) for name in ENCODINGS}
+        totals = child.size + self.sizes  # provisions in each pair
+        table = idf_table(int(totals.max()) + 1)
+        pair_df = self._block_df_at(child, shared["body"])  # child vocabulary × block documents
+        child_idf = table[totals][None, :] - table[child.df[:, None] + pair_df]
+        parents = {name: self._parent_matrix(shared[name], name, child, totals, table) for name in ENCODINGS}
+        text = _cosine(child, "vector", child_idf, parents["vector"], self.row_doc)
+        heading = np.maximum(_cosine(child, "head", child_idf, parents["body"], self.row_doc),
+                             _cosine(child, "body", child_idf, parents["head"], self.row_doc))
+        return PairScores(text, heading, self.starts)
+
+    def _shared(self, child: EncodedDocument, encoding: str) -> _Shared:
+        """The block entries of this encoding whose n-gram the child has, grouped by that n-gram."""
+        hits = self.postings[encoding][child.vocab]
+        entry = hits.data - 1
+        gram = np.repeat(np.arange(len(child.vocab)), np.diff(hits.indptr))
+        return _Shared(entry, gram, hits.indices.astype(np.int64), hits.indptr)
+
+    def _block_df_at(self, child: EncodedDocument, body: _Shared) -> np.ndarray:
+        """How many provisions of each block document hold each n-gram of the child's vocabulary."""
+        documents = len(self.docs)
+        flat = np.bincount(body.gram * documents + self.row_doc[body.row], minlength=len(child.vocab) * documents)
+        return flat.reshape(len(child.vocab), documents)
+
+    def _parent_matrix(self, shared: _Shared, encoding: str, child: EncodedDocument, totals: np.ndarray,
+                       table: np.ndarray) -> Any:
+        """Child vocabulary × block rows: tf × idf² / norm under each row's pair IDF, on shared n-grams."""
+        stack = self.stacks[encoding]
+        log_n = table[totals][self.row_doc]  # per block row: log(N + 1) of its pair
+        tf = stack.tf[shared.entry]
+        own = stack.own_df[shared.entry]
+        row_log_n = log_n[shared.row]
+        alone, paired = row_log_n - table[own], row_log_n - table[own + child.df[shared.gram]]
+        a, b, c = self.norm_parts[encoding]
+        squared = log_n * log_n * a - 2 * log_n * b + c  # Σ tf² (log(N+1) - log(df_own+1))² over the row
+        squared += np.bincount(shared.row, weights=tf * tf * (paired * paired - alone * alone), minlength=self.rows)
+        norms = np.sqrt(np.maximum(squared, 0.0))
+        values = tf * paired * paired / np.maximum(norms, 1e-12)[shared.row]
+        return csr(values, shared.row, shared.indptr, self.rows)
+
+
+@dataclass
+class _Shared:
+    entry: np.ndarray  # index into the block stack's entries
+    gram: np.ndarray  # index into the child's vocabulary
+    row: np.ndarray  # block row
+    indptr: np.ndarray  # entries of child vocabulary id g: indptr[g]:indptr[g+1]
 
 
 @dataclass
@@ -154,58 +212,13 @@ class PairScores:
     starts: np.ndarray
 
 
-def pair_scores(child: EncodedDocument, parents: Sequence[EncodedDocument], scratch: Scratch) -> PairScores:
-    """Text cosine (heading weighted up) and heading cosine (each side's heading against the other's
-    text: the heading names the task) of the child against each parent document, each pair with
-    one IDF over the two documents' provisions, as if the two were compared alone."""
-    scratch.load(child)
-    try:
-        totals = child.size + np.array([p.size for p in parents])
-        table = idf_table(int(totals.max()) + 1)
-        child_idf = _child_idf(child, parents, totals, table)
-        sides = {name: _parent_side(Stacked.of(parents, name), totals, table, scratch, len(child.vocab))
-                 for name in ENCODINGS}
-    finally:
-        scratch.clear(child)
-    text = _cosine(child, "vector", child_idf, sides["vector"])
-    heading = np.maximum(_cosine(child, "head", child_idf, sides["body"]),
-                         _cosine(child, "body", child_idf, sides["head"]))
-    return PairScores(text, heading, np.r_[0, np.cumsum([p.size for p in parents])])
-
-
-def _child_idf(child: EncodedDocument, parents: Sequence[EncodedDocument], totals: np.ndarray,
-               table: np.ndarray) -> np.ndarray:
-    """IDF of the child's n-grams in each pair: parents × child vocabulary."""
-    df = np.tile(child.df, (len(parents), 1))
-    for k, parent in enumerate(parents):
-        at = np.minimum(np.searchsorted(parent.vocab, child.vocab), len(parent.vocab) - 1)
-        hit = parent.vocab[at] == child.vocab
-        df[k, hit] += parent.df[at[hit]]
-    return table[totals][:, None] - table[df]
-
-
-@dataclass
-class _Side:
-    matrix: Any  # parent rows × child vocabulary: tf × idf² / norm, on the n-grams the child has
-    row_doc: np.ndarray
-
-
-def _parent_side(stack: Stacked, totals: np.ndarray, table: np.ndarray, scratch: Scratch, width: int) -> _Side:
-    idf = table[totals[stack.row_doc[stack.entry_row]]] - table[stack.own_df + scratch.df[stack.ids]]
-    weight = stack.tf * idf
-    norms = np.sqrt(np.bincount(stack.entry_row, weights=weight * weight, minlength=stack.count))
-    column = scratch.position[stack.ids]
-    shared = column >= 0  # only n-grams the child has can add to a dot product
-    rows = stack.entry_row[shared]
-    values = (weight * idf)[shared] / np.maximum(norms, 1e-12)[rows]
-    indptr = np.r_[0, np.cumsum(np.bincount(rows, minlength=stack.count))]
-    return _Side(csr(values, column[shared], indptr, width), stack.row_doc)
-
-
-def _cosine(child: EncodedDocument, encoding: str, child_idf: np.ndarray, side: _Side) -> np.ndarray:
+def _cosine(child: EncodedDocument, encoding: str, child_idf: np.ndarray, parent_t: Any,
+            row_doc: np.ndarray) -> np.ndarray:
+    """Child rows × block rows. ``child_idf`` is child vocabulary × block documents; ``parent_t`` is
+    child vocabulary × block rows, already divided by the parent rows' norms."""
     rows = child.rows[encoding]
     column = np.searchsorted(child.vocab, rows.ids)
     tf = rows.tf
-    norms = np.sqrt(csr(tf * tf, column, rows.indptr, len(child.vocab)) @ (child_idf.T ** 2))  # rows × parents
-    dots = (csr(tf, column, rows.indptr, len(child.vocab)) @ side.matrix.T).toarray()
-    return dots / np.maximum(norms, 1e-12)[:, side.row_doc]
+    norms = np.sqrt(csr(tf * tf, column, rows.indptr, len(child.vocab)) @ (child_idf ** 2))  # rows × documents
+    dots = (csr(tf, column, rows.indptr, len(child.vocab)) @ parent_t).toarray()
+    return dots / np.maximum(norms, 1e-12)[:, row_doc]

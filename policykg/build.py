@@ -11,7 +11,7 @@ from pathlib import Path
 
 from policykg.graph.model import Fragment
 from policykg.graph.store import EmbeddedStore, Writer
-from policykg.loaders.pipeline import build_fragment, parse_file
+from policykg.loaders.pipeline import build_fragment, parse_file, warm_up
 from policykg.loaders.reader import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, LoadError
 
 # Linkers run after the new fragments are written, inside the same transaction, and draw the
@@ -100,6 +100,7 @@ def _parse_all(files: list[Path], max_bytes: int, jobs: int) -> Iterator[ParseRe
     if jobs <= 1 or len(files) < PARALLEL_MIN_FILES:
         yield from (_parse(path, max_bytes) for path in files)
         return
+    warm_up()  # workers inherit the built tables instead of each building them (~1 s)
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
         yield from pool.map(_parse, files, [max_bytes] * len(files), chunksize=8)
 
