@@ -8,11 +8,13 @@ tests/artifacts/ for a person to look at; page timings are printed (reported, ne
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -128,6 +130,12 @@ def _click_graph(tab, where: str, selector: str) -> None:
     tab.mouse.click(box["x"] + x, box["y"] + y)
 
 
+def _api(server: str, path: str, **params: object) -> dict:
+    url = f"{server}/{urllib.parse.quote(path.lstrip('/'))}?{urllib.parse.urlencode(params)}"
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return json.load(response)
+
+
 def _no_error(tab) -> None:
     errors = tab.locator(".error")
     assert errors.count() == 0, errors.first.inner_text()
@@ -222,6 +230,76 @@ def test_a_researchers_walk_through_the_pages(server: str, page, capsys: pytest.
     fresh.close()
 
     assert outside == [], f"requests left the server: {outside[:5]}"
+    _report(capsys, first)
+
+
+def test_long_lists_say_how_many_they_show(server: str, page, capsys: pytest.CaptureFixture[str]) -> None:
+    """With ``?limit=1`` the lineage and cascade lists show one item of several: each says how many
+    there are and how many it lists, and "显示更多" loads the next page (the API's offset)."""
+    tab = page
+    first = len(TIMINGS)
+    # The sample corpus's longest lists, found through the API: a provincial document with the most
+    # derived provisions, and the provision of it with the most downstream lineage hops.
+    docs = [d for d in _api(server, "/documents", level="province", limit=100)["items"] if not d["stub"]]
+    derived = {d["id"]: _api(server, f"/cascade/{d['id']}", limit=1)["total"] for d in docs}
+    doc_id = max(derived, key=lambda d: derived[d])
+    assert derived[doc_id] >= 2
+    hops = {}
+    for prov in _api(server, f"/documents/{doc_id}", limit=500)["provisions"]["items"]:
+        hops[prov["id"]] = _api(server, f"/provisions/{prov['id']}/lineage", depth=2, limit=1)["downstream"]["total"]
+    prov_id = max(hops, key=lambda p: hops[p])
+    total = hops[prov_id]
+    assert total >= 2
+
+    # Provision: one hop of `total` listed, and said so; each "显示更多" lists one more.
+    _ready(tab, "12-provision-limit-1", "provision", lambda: tab.goto(f"{server}/ui/#/provision/{prov_id}?limit=1"))
+    _no_error(tab)
+    down = tab.locator("section.hop-list[data-dir=down]")
+    assert down.locator(".listed").inner_text() == f"共 {total} 条关系,下方列出直接关联中得分最高的 1 条。"
+    assert down.locator(".hops details").count() == 1
+    assert f"共 {total} 条关系" in tab.locator("#graph-shown").inner_text()  # the drawing says it is partial
+    for shown in range(2, total + 1):
+        _ready(tab, f"13-provision-more-{shown}", "provision", down.locator("button.show-more").click)
+        _no_error(tab)
+        assert down.locator(".hops details").count() == shown
+        listed = down.locator(".listed").inner_text()
+        assert listed == (f"共 {total} 条关系,全部列在下方。" if shown == total else
+                          f"共 {total} 条关系,下方列出直接关联中得分最高的 {shown} 条。")
+    assert down.locator("button.show-more").count() == 0
+    assert len(set(down.locator(".hops details summary").all_inner_texts())) == total  # each page brought new hops
+    # A loaded hop opens like the first ones, with both texts side by side.
+    last = down.locator(".hops details").last
+    last.locator("summary").click()
+    assert last.locator(".pair > div").count() == 2
+    # Without ?limit every hop fits on the first page, and the page says all are listed.
+    _ready(tab, "14-provision-all", "provision", lambda: tab.goto(f"{server}/ui/#/provision/{prov_id}"))
+    assert down.locator(".listed").inner_text() == f"共 {total} 条关系,全部列在下方。"
+    assert tab.locator("#graph-shown").count() == 0
+
+    # Document cascade: one derived provision of N listed, and said so; "显示更多" lists the next.
+    n = derived[doc_id]
+    _ready(tab, "15-cascade-limit-1", "cascade", lambda: tab.goto(f"{server}/ui/#/cascade/{doc_id}?limit=1"))
+    _no_error(tab)
+    summary = tab.locator("p.summary").inner_text()
+    assert f"下级条款共 {n} 条,下方列出其中 1 条" in summary
+    rows_with_items = tab.locator("table.grid tbody tr:not(.none)")  # a row per listed provision
+    assert rows_with_items.count() == 1
+    # The region of the one listed provision has more derived provisions (coverage counts them all).
+    first_page = _api(server, f"/cascade/{doc_id}", limit=1)
+    region = first_page["regions"][0]["region"]
+    counted = {s["region"]: s["derived"] for s in first_page["coverage"]["subdivisions"]}.get(region, 0)
+    if counted > 1:
+        assert f"此处列出 1 条;计入该地(含下辖地区)的共 {counted} 条" in rows_with_items.first.inner_text()
+    _ready(tab, "16-cascade-more", "cascade", tab.locator("button.show-more").click)
+    _no_error(tab)
+    assert rows_with_items.count() == 2
+    summary = tab.locator("p.summary").inner_text()
+    assert (f"下级条款共 {n} 条,全部列在下方" if n == 2 else f"下级条款共 {n} 条,下方列出其中 2 条") in summary
+    # Without ?limit the whole cascade of the sample fits on one page.
+    _ready(tab, "17-cascade-all", "cascade", lambda: tab.goto(f"{server}/ui/#/cascade/{doc_id}"))
+    assert f"下级条款共 {n} 条,全部列在下方" in tab.locator("p.summary").inner_text()
+    assert rows_with_items.count() == n
+    assert tab.locator("button.show-more").count() == 0
     _report(capsys, first)
 
 

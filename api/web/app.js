@@ -1,6 +1,7 @@
 // policykg web pages: a hash router over the HTTP API (same origin). Plain JS, no build step.
 // Every page is a URL: #/search?q=…, #/provision/<ref>, #/cascade/<ref>, #/agency/<ref>?region=…,
 // #/compare?region=…&a=…&b=…  Answers are read defensively: a missing field shows as blank.
+// Long lists (lineage, cascade) say how many of how many they show; ?limit=N sets their page size.
 "use strict";
 
 (() => {
@@ -26,6 +27,11 @@
   const num = (v) => (typeof v === "number" && Number.isFinite(v) ? v : null);
   const score = (v) => (num(v) === null ? "" : num(v).toFixed(2));
   const level = (v) => LEVELS[v] || v || "";
+  // Items asked per page of a long list: the page's default, or ?limit=N in the URL (1–500, the API's bounds).
+  const pageSize = (params, fallback) => {
+    const n = Number.parseInt(params.get("limit") || "", 10);
+    return Number.isInteger(n) && n >= 1 ? Math.min(n, 500) : fallback;
+  };
 
   function href(page, arg, params) {
     let h = `#/${page}`;
@@ -314,18 +320,26 @@
 
   // --- provision -----------------------------------------------------------------------------
 
-  async function provisionPage(ref, _params, stale) {
+  async function provisionPage(ref, params, stale) {
     if (!ref) throw new ApiError(404, "没有指定条款");
+    const limit = pageSize(params, 100);
+    const lineageAt = (offset) => api(`/provisions/${encodeURIComponent(ref)}/lineage`, { depth: 2, limit, offset });
     const graphLib = loadCytoscape();
-    const [answer, lineage] = await Promise.all([
-      api(`/provisions/${encodeURIComponent(ref)}`),
-      quiet(api(`/provisions/${encodeURIComponent(ref)}/lineage`, { depth: 2, limit: 100 })),
-    ]);
+    const [answer, lineage] = await Promise.all([api(`/provisions/${encodeURIComponent(ref)}`), quiet(lineageAt(0))]);
     if (stale()) return;
     lap("data");
     const p = answer.provision || {};
-    const hops = [...arr(lineage?.upstream?.items).map((h) => ({ ...h, dir: "up" })),
-      ...arr(lineage?.downstream?.items).map((h) => ({ ...h, dir: "down" }))];
+    // One list of every hop loaded so far (data-hop indexes it); each direction pages on its own.
+    const hops = [];
+    const lists = {};
+    for (const dir of ["up", "down"]) {
+      const part = lineage?.[HOP_PARTS[dir]];
+      const items = arr(part?.items).map((h) => ({ ...h, dir }));
+      hops.push(...items);
+      lists[dir] = { total: Math.max(num(part?.total) ?? 0, items.length) };
+    }
+    const total = lists.up.total + lists.down.total;
+    const drawn = graphHops(hops, p.id);
     const needles = entityNeedles(answer, new Map());
     app.innerHTML = `
       <div class="meta"><a href="${href("search", "", { region: p.region, year: p.year })}">${esc(p.region ?? "")} ${esc(p.year ?? "")}</a>
@@ -343,24 +357,92 @@
       </div>
       <h2>政策沿袭</h2>
       ${documentLineage(lineage)}
-      ${hops.length ? `<div id="graph" role="img" aria-label="沿袭关系图"></div>
+      ${drawn.hops.length ? `<div id="graph" role="img" aria-label="沿袭关系图"></div>
         <div class="graph-legend">上方为国家、省级,下方为市、县级;横向按年份。实线:落实上级;虚线:延续往年。点击条款打开,点击连线查看匹配词句。
-          ${hops.length > GRAPH_MAX ? `图中为最近且得分最高的 ${GRAPH_MAX} 条关系,全部 ${hops.length} 条列在下方。` : ""}</div>`
-        : `<p class="muted">尚未发现与其他条款的沿袭关系。</p>`}
-      <div class="hops">${hops.map((h, i) => hopDetails(h, i, p.id)).join("")}</div>`;
-    wireHops(hops);
+          ${drawn.hops.length < total ? `<span id="graph-shown">图中只画出已载入关系中的 ${drawn.hops.length} 条(涉及 ${drawn.nodes} 个关联条款;直接关联优先,同层按得分从高到低),共 ${total} 条关系,见下方列表。</span>` : ""}</div>`
+        : !lineage ? `<p class="error">沿袭关系暂时无法加载,请稍后刷新。</p>` : total ? "" : `<p class="muted">尚未发现与其他条款的沿袭关系。</p>`}
+      ${["up", "down"].map((dir) => hopSection(dir, lists[dir].total, hops, p.id)).join("")}`;
+    const more = async (dir) => {
+      const shown = hops.filter((h) => h.dir === dir).length;
+      const next = await lineageAt(shown);
+      if (stale()) return;
+      const part = next?.[HOP_PARTS[dir]];
+      const items = arr(part?.items).map((h) => ({ ...h, dir }));
+      const from = hops.length;
+      hops.push(...items);
+      lists[dir].total = Math.max(num(part?.total) ?? 0, shown + items.length);
+      const box = app.querySelector(`section.hop-list[data-dir="${dir}"] .hops`);
+      box.insertAdjacentHTML("beforeend", items.map((h, k) => hopDetails(h, from + k, p.id)).join(""));
+      wireHops(hops, [...box.querySelectorAll("details[data-hop]")].filter((d) => Number(d.dataset.hop) >= from));
+      updateHopSection(dir, hops, lists[dir].total, limit, items.length === 0, () => more(dir), stale);
+    };
+    for (const dir of ["up", "down"]) updateHopSection(dir, hops, lists[dir].total, limit, false, () => more(dir), stale);
+    wireHops(hops, [...app.querySelectorAll(".hops details[data-hop]")]);
+    const first = app.querySelector(".hops details[data-hop]");
+    if (first) { first.open = true; first.dispatchEvent(new Event("toggle")); }
     lap("html");
-    if (hops.length) {
+    if (drawn.hops.length) {
       try {
         await graphLib;
         if (stale()) return;
-        drawLineage(p, graphHops(hops));
+        drawLineage(p, drawn.hops);
         lap("graph");
       } catch (err) {
         document.getElementById("graph").innerHTML = `<p class="error">关系图无法显示:${esc(err.message)}</p>`;
       }
     }
     enhanceMentions(answer, stale); // aliases of facility types and programs, after first paint
+  }
+
+  // Lineage lists: upstream (what this provision implements or continues), downstream (what
+  // implements or continues it). The API lists each direction breadth first: the direct hops by
+  // score, highest first, then the hops through one intermediate provision.
+  const HOP_PARTS = { up: "upstream", down: "downstream" };
+  const HOP_TITLES = { up: "上游:本条落实或延续的条款", down: "下游:落实或延续本条的条款" };
+
+  function hopSection(dir, total, hops, focus) {
+    if (!total) return "";
+    const mine = hops.map((h, i) => [h, i]).filter(([h]) => h.dir === dir);
+    return `<section class="hop-list" data-dir="${dir}"><h3>${HOP_TITLES[dir]}</h3>
+      <p class="summary listed"></p><div class="hops">${mine.map(([h, i]) => hopDetails(h, i, focus)).join("")}</div><div class="more"></div></section>`;
+  }
+
+  function hopCount(total, shown) {
+    if (shown.length >= total) return `共 ${total} 条关系,全部列在下方。`;
+    if (shown.every((h) => (h.depth ?? 1) === 1)) return `共 ${total} 条关系,下方列出直接关联中得分最高的 ${shown.length} 条。`;
+    return `共 ${total} 条关系,下方列出前 ${shown.length} 条(直接关联在前,按得分从高到低;其后为经一个中间条款的间接关联)。`;
+  }
+
+  function updateHopSection(dir, hops, total, limit, exhausted, loadNext, stale) {
+    const section = app.querySelector(`section.hop-list[data-dir="${dir}"]`);
+    if (!section) return;
+    const shown = hops.filter((h) => h.dir === dir);
+    section.querySelector(".listed").textContent = hopCount(total, shown);
+    moreControl(section.querySelector(".more"), total, shown.length, limit, exhausted, loadNext, stale);
+  }
+
+  // "显示更多": the next page of a list the API pages with limit/offset. While it loads the page is
+  // not ready (document.body.dataset.ready is empty), as during a navigation.
+  function moreControl(box, total, shown, limit, exhausted, loadNext, stale) {
+    if (exhausted && shown < total) {
+      box.innerHTML = `<span class="muted small">服务器没有返回更多条目(已列出 ${shown} 条,共 ${total} 条)。</span>`;
+      return;
+    }
+    if (shown >= total) { box.innerHTML = ""; return; }
+    box.innerHTML = `<button type="button" class="plain show-more">显示更多(再列出 ${Math.min(limit, total - shown)} 条,尚余 ${total - shown} 条)</button>`;
+    const button = box.querySelector("button");
+    button.addEventListener("click", async () => {
+      button.disabled = true;
+      button.textContent = "正在加载…";
+      document.body.dataset.ready = "";
+      try {
+        await loadNext();
+      } catch (err) {
+        if (stale()) return;
+        box.innerHTML = errorBox(err, document.body.dataset.page);
+      }
+      if (!stale()) document.body.dataset.ready = document.body.dataset.page;
+    });
   }
 
   function entityNeedles(answer, aliases) {
@@ -442,15 +524,13 @@
       ${phrases ? `<div class="phrases"><table class="grid"><thead><tr><th>#</th><th>${esc(provTitle(src))} 中的词句</th><th>${esc(provTitle(tgt))} 中的词句</th></tr></thead><tbody>${phrases}</tbody></table></div>` : ""}`;
   }
 
-  function wireHops(hops) {
-    for (const box of document.querySelectorAll(".hops details[data-hop]")) {
+  function wireHops(hops, boxes) {
+    for (const box of boxes) {
       const fill = () => {
         if (box.open && !box.dataset.filled) { box.dataset.filled = "1"; box.insertAdjacentHTML("beforeend", hopBody(hops[box.dataset.hop])); }
       };
       box.addEventListener("toggle", fill);
     }
-    const first = document.querySelector(".hops details[data-hop]");
-    if (first) { first.open = true; first.dispatchEvent(new Event("toggle")); }
   }
 
   let cytoscapeLoading = null;
@@ -466,22 +546,34 @@
     return cytoscapeLoading;
   }
 
-  // The drawing keeps the closest and best-scored hops (all are listed below it).
-  const GRAPH_MAX = 40;
-  function graphHops(hops) {
-    const order = hops.map((h, i) => [h, i]).sort((a, b) => (a[0].depth ?? 1) - (b[0].depth ?? 1) || (num(b[0].score) ?? 0) - (num(a[0].score) ?? 0));
-    const kept = new Set(order.slice(0, GRAPH_MAX).map(([, i]) => i));
-    return hops.map((h, i) => (kept.has(i) ? { ...h, index: i } : null)).filter(Boolean);
+  // The drawing keeps at most GRAPH_NODES linked provisions: the direct hops first, then by score,
+  // and every loaded hop between the provisions kept (all hops are listed below it).
+  const GRAPH_NODES = 30;
+  function graphHops(hops, focus) {
+    const order = hops.map((h, i) => [h, i]).sort((a, b) => (a[0].depth ?? 1) - (b[0].depth ?? 1) || (num(b[0].score) ?? 0) - (num(a[0].score) ?? 0) || a[1] - b[1]);
+    const nodes = new Set();
+    const kept = new Set();
+    for (const [h, i] of order) {
+      const ends = [h.source?.id, h.target?.id].filter((id) => id && id !== focus && !nodes.has(id));
+      if (nodes.size + ends.length > GRAPH_NODES) continue;
+      for (const id of ends) nodes.add(id);
+      kept.add(i);
+    }
+    return { hops: hops.map((h, i) => (kept.has(i) ? { ...h, index: i } : null)).filter(Boolean), nodes: nodes.size };
   }
 
   // Positions: a column per year (earlier left), a band per level (national on top); the provisions
-  // of one year and level stack inside their cell, so no edge runs through a neighbour.
+  // of one year and level stack inside their cell, so no edge runs through a neighbour. The focus has
+  // a column of its own: the other provisions of its year stand to its right, not under it.
   function drawLineage(focus, hops) {
     const nodes = new Map([[focus.id, focus]]);
     for (const h of hops) for (const p of [h.source, h.target]) if (p?.id && !nodes.has(p.id)) nodes.set(p.id, p);
     const years = [...new Set([...nodes.values()].map((p) => p.year ?? 0))].sort((a, b) => a - b);
+    const focusYear = focus.year ?? 0;
+    const focusRank = LEVEL_RANK[focus.level] ?? 2;
     const cells = new Map();
     for (const p of nodes.values()) {
+      if (p.id === focus.id) continue;
       const k = `${p.year ?? 0}|${LEVEL_RANK[p.level] ?? 2}`;
       if (!cells.has(k)) cells.set(k, []);
       cells.get(k).push(p.id);
@@ -490,16 +582,17 @@
     const rowsOf = (n) => Math.min(n, ROWS);
     const colsOf = (n) => Math.ceil(n / ROWS);
     const size = (y, r) => cells.get(`${y}|${r}`)?.length || 0;
+    const shift = (y) => (y === focusYear && [0, 1, 2, 3].some((r) => size(y, r)) ? 1 : 0); // columns the focus takes
     const bandY = [];
     [0, 1, 2, 3].reduce((top, r) => { bandY[r] = top; return top + Math.max(1, ...years.map((y) => rowsOf(size(y, r)))) * 76 + 50; }, 0);
     const colX = {};
-    years.reduce((left, y) => { colX[y] = left; return left + Math.max(1, ...[0, 1, 2, 3].map((r) => colsOf(size(y, r)))) * 195 + 45; }, 0);
-    const pos = {};
+    years.reduce((left, y) => { colX[y] = left; return left + (shift(y) + Math.max(1, ...[0, 1, 2, 3].map((r) => colsOf(size(y, r))))) * 195 + 45; }, 0);
+    const pos = { [focus.id]: { x: colX[focusYear], y: bandY[focusRank] } };
     for (const [k, ids] of cells) {
       const [y, r] = k.split("|").map(Number);
       const stagger = ids.length === 1 ? 0 : 1;
       ids.forEach((id, i) => {
-        const col = Math.floor(i / ROWS);
+        const col = shift(y) + Math.floor(i / ROWS);
         pos[id] = { x: colX[y] + col * 195 + ((i % ROWS) % 2) * 22 * stagger, y: bandY[r] + (i % ROWS) * 76 };
       });
     }
@@ -559,39 +652,72 @@
 
   const COVER = { derived: "已落实", "no documents": "未收录该地文件", "documents without derived provision": "有文件,未见对应条款" };
 
-  async function cascadePage(ref, _params, stale) {
+  async function cascadePage(ref, params, stale) {
     if (!ref) throw new ApiError(404, "没有指定条款或文件");
-    const answer = await api(`/cascade/${encodeURIComponent(ref)}`, { limit: 500 });
+    const limit = pageSize(params, 500);
+    const cascadeAt = (offset) => api(`/cascade/${encodeURIComponent(ref)}`, { limit, offset });
+    const answer = await cascadeAt(0);
     if (stale()) return;
     const root = answer.root || {};
     const rp = root.provision;
     const doc = root.document || {};
-    const groups = new Map(arr(answer.regions).map((g) => [g.region, arr(g.items)]));
+    // The API sorts derived provisions by region name, year, document and item, and pages that
+    // order; coverage counts them all, whichever page is loaded.
+    const items = arr(answer.regions).flatMap((g) => arr(g.items));
+    let total = Math.max(num(answer.total) ?? 0, items.length);
     const cov = answer.coverage || {};
     const subs = arr(cov.subdivisions);
-    const listed = new Set(subs.map((s) => s.region));
-    const extra = [...groups.keys()].filter((r) => !listed.has(r)).map((r) => ({ region: r, status: "derived", derived: groups.get(r).length }));
-    const rows = [...subs, ...extra].sort((a, b) => (b.derived || 0) - (a.derived || 0));
     app.innerHTML = `
       <div class="meta"><span>级联落实</span>${doc.region ? `<span>${esc(doc.region)}</span>` : ""}${doc.year ? `<span>${esc(doc.year)}年</span>` : ""}</div>
       <h1>${rp ? `${provLink(rp)} ${esc(rp.heading ?? "")}` : esc(docLabel(doc))}</h1>
       ${rp ? `<div class="fulltext">${esc(rp.text ?? "")}</div>` : `<p class="muted">整份文件的 ${esc(root.provisions ?? "")} 条条款</p>`}
-      <p class="summary">下级条款共 ${esc(answer.total ?? 0)} 条;${cov.scope ? `${esc(cov.scope)}所辖${esc(level(cov.level))}单位 ${subs.length} 个,其中 ${arr(cov.covered).length} 个可见落实。` : ""}</p>
+      <p class="summary"><span class="listed"></span>${cov.scope ? `${esc(cov.scope)}所辖${esc(level(cov.level))}单位 ${subs.length} 个,其中 ${arr(cov.covered).length} 个可见落实。` : ""}</p>
       ${cov.note ? `<div class="notice">${esc(cov.note)}</div>` : ""}
-      <table class="grid"><thead><tr><th>地区</th><th>情况</th><th>落实条款</th><th>得分</th><th>目标变化</th><th>机构变化<span class="muted small">(+ 新增 − 未列)</span></th></tr></thead>
+      <div id="cascade-table"></div><div class="more"></div>`;
+    const draw = (exhausted) => {
+      app.querySelector(".summary .listed").textContent = items.length >= total ? `下级条款共 ${total} 条,全部列在下方;`
+        : `下级条款共 ${total} 条,下方列出其中 ${items.length} 条(按地区名称、年份、文件排序的前 ${items.length} 条);`;
+      document.getElementById("cascade-table").innerHTML = cascadeTable(subs, items);
+      moreControl(app.querySelector("div.more"), total, items.length, limit, exhausted, more, stale);
+    };
+    const more = async () => {
+      const next = await cascadeAt(items.length);
+      if (stale()) return;
+      const found = arr(next.regions).flatMap((g) => arr(g.items));
+      items.push(...found);
+      total = Math.max(num(next.total) ?? 0, items.length);
+      draw(found.length === 0);
+    };
+    draw(false);
+  }
+
+  function cascadeTable(subs, items) {
+    const groups = new Map();
+    for (const it of items) {
+      const region = it.region || null;
+      if (!groups.has(region)) groups.set(region, []);
+      groups.get(region).push(it);
+    }
+    const listed = new Set(subs.map((s) => s.region));
+    const extra = [...groups.keys()].filter((r) => !listed.has(r)).map((r) => ({ region: r, status: "derived", derived: groups.get(r).length }));
+    const rows = [...subs, ...extra].sort((a, b) => (b.derived || 0) - (a.derived || 0));
+    return `<table class="grid"><thead><tr><th>地区</th><th>情况</th><th>落实条款</th><th>得分</th><th>目标变化</th><th>机构变化<span class="muted small">(+ 新增 − 未列)</span></th></tr></thead>
       <tbody>${rows.map((s) => cascadeRows(s, groups.get(s.region) || [])).join("")}</tbody></table>`;
   }
 
   function cascadeRows(sub, items) {
-    const status = `<span class="badge ${sub.status === "derived" ? "kept" : ""}">${esc(COVER[sub.status] || sub.status || "")}</span>`;
-    if (!items.length) return `<tr class="none"><td>${esc(sub.region)}</td><td>${status}</td><td colspan="4"></td></tr>`;
+    // Coverage counts the region's derived provisions with those of its subdivisions, all pages:
+    // when fewer are listed in this row, the row says so.
+    const count = (sub.derived || 0) > items.length ? `<div class="muted small">此处列出 ${items.length} 条;计入该地(含下辖地区)的共 ${esc(sub.derived)} 条</div>` : "";
+    const status = `<span class="badge ${sub.status === "derived" ? "kept" : ""}">${esc(COVER[sub.status] || sub.status || "")}</span>${count}`;
+    if (!items.length) return `<tr class="none"><td>${esc(sub.region ?? "未标注地区")}</td><td>${status}</td><td colspan="4"></td></tr>`;
     return items.map((it, i) => {
       const changes = arr(it.target_changes).filter((c) => c.change !== "same")
         .map((c) => `${changeCell(c)} ${esc(targetText(c.after || c.before))}`).join("<br>");
       const ag = it.agencies || {};
       const agencies = [...arr(ag.added).map((a) => `+ ${esc(a.name)}`), ...arr(ag.dropped).map((a) => `− ${esc(a.name)}`)].join("<br>");
       const words = arr(it.evidence).map((e) => wordsOf(e.source_words, e.source_quote)[0]).filter(Boolean);
-      return `<tr>${i === 0 ? `<td rowspan="${items.length}">${esc(sub.region)}</td><td rowspan="${items.length}">${status}</td>` : ""}
+      return `<tr>${i === 0 ? `<td rowspan="${items.length}">${esc(sub.region ?? "未标注地区")}</td><td rowspan="${items.length}">${status}</td>` : ""}
         <td>${provLink(it.provision)} <span class="muted">${esc(it.provision?.heading ?? "")}</span>
           <div class="meta"><span>${esc(it.provision?.year ?? "")}年</span><span>${it.depth > 1 ? "经中间层级落实" : "直接落实"} ${provLink(it.derives_from, `${it.derives_from?.label ?? ""} ${it.derives_from?.heading ?? ""}`)}</span></div>
           ${words.length ? `<div class="small">匹配:${words.map((w, k) => `<span class="ev${k % 5}">${esc(w)}</span>`).join(" ")}</div>` : ""}</td>
