@@ -25,6 +25,7 @@ left as they are, and the result does not depend on the order documents were loa
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 from collections import defaultdict
@@ -193,11 +194,15 @@ def _link_in_workers(linker: _Linker, tasks: list[Task], jobs: int) -> Iterator[
             batches.append([])
         batches[-1].append(task)
     _FORKED = linker
+    # Frozen objects are skipped by the workers' garbage collector, which would otherwise write to
+    # every inherited object and so copy the parent's memory into each worker page by page.
+    gc.freeze()
     try:
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
             for linked in pool.map(_link_batch, batches):
                 yield from linked
     finally:
+        gc.unfreeze()
         _FORKED = None
 
 
@@ -212,7 +217,6 @@ class _Linker:
 
     def __init__(self, writer: Writer, policy: Policy):
         self.writer, self.policy = writer, policy
-        self.vocab_size = 0
         self.docs: dict[str, EncodedDocument] = {}
         self.texts: dict[str, str] = {}
         self.entities: dict[str, dict[str, set[str]]] = {}
@@ -223,14 +227,16 @@ class _Linker:
         found: dict[str, list[dict[str, Any]]] = {d: [] for d in wanted}
         for chunk in _chunks(wanted, 500):
             marks = ",".join("?" * len(chunk))
-            for owner, data in self.writer.rows(
-                    f"SELECT owner, data FROM nodes WHERE kind='Provision' AND owner IN ({marks})", chunk):
-                found[owner].append(json.loads(data))
+            for owner, node_id, text, heading, span in self.writer.rows(
+                    "SELECT owner, id, json_extract(data, '$.text'), json_extract(data, '$.heading'), "
+                    f"json_extract(data, '$.span') FROM nodes WHERE kind='Provision' AND owner IN ({marks})", chunk):
+                found[owner].append({"id": node_id, "text": text, "heading": heading,
+                                     "span": json.loads(span) if span else None})
         self.docs = {}
         for doc_id in wanted:
             provisions = sorted(found[doc_id], key=lambda r: r["id"])
             self.docs[doc_id] = encode_document(doc_id, provisions, self.policy.ngram_sizes, self.policy.heading_weight)
-        self.vocab_size = number_documents(list(self.docs.values()))
+        number_documents(list(self.docs.values()))
         self._read_texts_and_entities(wanted)
 
     def _read_texts_and_entities(self, doc_ids: list[str]) -> None:
@@ -253,7 +259,7 @@ class _Linker:
         """Children that share one block: retrieval against the block, then verification of each
         child's candidates against the parent documents they fall in."""
         parents = [self.docs[p] for p in sorted(block) if self.docs[p].size]
-        index = Block(parents, self.vocab_size) if parents else None
+        index = Block(parents) if parents else None
         out = []
         for child_id in children:
             child = self.docs[child_id]

@@ -101,25 +101,36 @@ class Block:
     at once from postings, touching only the n-grams the child shares with the block.
     """
 
-    def __init__(self, docs: Sequence[EncodedDocument], vocab_size: int):
+    def __init__(self, docs: Sequence[EncodedDocument]):
         self.docs = list(docs)
-        self.vocab_size = vocab_size
         self.stacks = {name: Stacked.of(self.docs, name) for name in ENCODINGS}
         self.rows = self.stacks["body"].count
         self.sizes = np.array([d.size for d in self.docs])
         self.starts = np.r_[0, np.cumsum(self.sizes)]
         self.row_doc = self.stacks["body"].row_doc
         self.row_index = np.arange(self.rows) - self.starts[self.row_doc]
+        # The block's own vocabulary, so no array here grows with the corpus's; one extra, empty
+        # column stands for every n-gram the block does not have.
+        self.vocab = np.unique(np.concatenate([d.vocab for d in self.docs]))
+        self.width = len(self.vocab) + 1
         self._index_for_retrieval()
         self._index_for_verification()
 
+    def local(self, ids: np.ndarray) -> np.ndarray:
+        """Block column of each vocabulary id (the last column when the block lacks it)."""
+        if not len(self.vocab):
+            return np.zeros(len(ids), dtype=np.int64)
+        at = np.minimum(np.searchsorted(self.vocab, ids), len(self.vocab) - 1)
+        return np.where(self.vocab[at] == ids, at, len(self.vocab))
+
     def _index_for_retrieval(self) -> None:
         stack = self.stacks["vector"]
-        self.retrieval_df = np.bincount(stack.ids, minlength=self.vocab_size)
+        columns = self.local(stack.ids)
+        self.retrieval_df = np.bincount(columns, minlength=self.width)
         table = idf_table(self.rows + 1)
-        self.retrieval_idf = lambda ids: table[self.rows] - table[self.retrieval_df[ids]]
-        values = unit_rows(stack.tf * self.retrieval_idf(stack.ids), stack.entry_row, self.rows)
-        self.retrieval_t = csr(values, stack.ids, stack.indptr, self.vocab_size).T.tocsr()
+        self.retrieval_idf = lambda cols: table[self.rows] - table[self.retrieval_df[cols]]
+        values = unit_rows(stack.tf * self.retrieval_idf(columns), stack.entry_row, self.rows)
+        self.retrieval_t = csr(values, columns, stack.indptr, self.width).T.tocsr()
 
     def _index_for_verification(self) -> None:
         """Postings (n-gram → the block entries holding it) and, per row, the sums that give its
@@ -127,7 +138,7 @@ class Block:
         self.postings, self.norm_parts = {}, {}
         for name, stack in self.stacks.items():
             entry = np.arange(1, len(stack.ids) + 1, dtype=np.int64)  # +1: an explicit 0 could be dropped
-            self.postings[name] = csr(entry, stack.ids, stack.indptr, self.vocab_size).T.tocsr()
+            self.postings[name] = csr(entry, self.local(stack.ids), stack.indptr, self.width).T.tocsr()
             tf2 = stack.tf ** 2
             own = idf_table(int(self.sizes.max(initial=0)) + 2)[stack.own_df]  # log(df + 1)
             self.norm_parts[name] = [np.bincount(stack.entry_row, weights=w, minlength=self.rows)
@@ -139,8 +150,9 @@ class Block:
         if not self.rows or not child.size:
             return {}
         rows = child.rows["vector"]
-        values = unit_rows(rows.tf * self.retrieval_idf(rows.ids), rows.row_of_entry(), rows.count)
-        scores = (csr(values, rows.ids, rows.indptr, self.vocab_size) @ self.retrieval_t).toarray()
+        columns = self.local(rows.ids)
+        values = unit_rows(rows.tf * self.retrieval_idf(columns), rows.row_of_entry(), rows.count)
+        scores = (csr(values, columns, rows.indptr, self.width) @ self.retrieval_t).toarray()
         k = min(top, self.rows)
         best = np.argpartition(-scores, k - 1, axis=1)[:, :k]
         found: dict[int, set[tuple[int, int]]] = {}
@@ -166,7 +178,7 @@ class Block:
 
     def _shared(self, child: EncodedDocument, encoding: str) -> _Shared:
         """The block entries of this encoding whose n-gram the child has, grouped by that n-gram."""
-        hits = self.postings[encoding][child.vocab]
+        hits = self.postings[encoding][self.local(child.vocab)]
         entry = hits.data - 1
         gram = np.repeat(np.arange(len(child.vocab)), np.diff(hits.indptr))
         return _Shared(entry, gram, hits.indices.astype(np.int64), hits.indptr)

@@ -35,7 +35,7 @@ _SELF_AFTER = re.compile(r"已经")
 _IMPLEMENTS = re.compile(r"(?:按照|根据|依据|贯彻落实|贯彻|落实)[^。；;]{0,60}$")
 _ORG_END = re.compile(rf"(?:{ORG_ENDINGS})$")
 _ISSUER_BEFORE = re.compile(
-    r"([\u4e00-\u9fa5、]{2,40}?(?:委员会|委|办公厅|办公室|厅|局|人民政府|政府|部|署|院))"
+    rf"([\u4e00-\u9fa5、]{{2,40}}?(?:{ORG_ENDINGS}))"
     r"(?:等\S{0,4}部门)?(?:联合)?(?:印发的|发布的|制定的)?$"
 )
 _YEAR = re.compile(r"((?:19|20)\d{2})(?:\s*年|\s*[-—－]\s*(?:19|20)\d{2})")

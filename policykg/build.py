@@ -1,10 +1,13 @@
-"""Build: parse files into fragments, then write them and their links in one transaction."""
+"""Build: parse files into fragments, write them and draw their links, in one transaction."""
 
 from __future__ import annotations
 
 import multiprocessing
+import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -26,6 +29,7 @@ class BuildReport:
     failed: list[tuple[str, str]] = field(default_factory=list)  # path, reason
     warnings: list[str] = field(default_factory=list)
     links: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time by phase: parse and write, link …, commit
 
     @property
     def ok(self) -> bool:
@@ -57,42 +61,71 @@ def build(
     linkers: list[Linker] | None = None,
     jobs: int = 1,
 ) -> BuildReport:
-    """Parse the files (in ``jobs`` worker processes when there are many), write what changed and
-    link it, all in one transaction: a failure or an interrupt leaves the store as it was."""
+    """Parse the files (in ``jobs`` worker processes when there are many) and write each changed
+    document as it comes, then link what changed, all in one transaction: a failure or an
+    interrupt leaves the store as it was."""
     report = BuildReport()
-    fragments: dict[str, Fragment] = {}
-    for path, fragment, failure in _parse_all(collect_files(paths, report), max_bytes, jobs):
+    files = collect_files(paths, report)
+    with store.transaction() as writer:
+        with _phase(report, "parse and write"):
+            changed = _write_changed(files, store, writer, report, max_bytes, jobs, progress)
+        if changed:
+            for linker in linkers if linkers is not None else default_linkers(jobs):
+                with _phase(report, "link " + _name(linker)):
+                    counts = linker(store, writer, changed)
+                for kind, count in counts.items():
+                    report.links[kind] = report.links.get(kind, 0) + count
+            with _phase(report, "tidy"):
+                writer.drop_orphan_shared_nodes()
+        started = time.perf_counter()
+    report.seconds["commit"] = time.perf_counter() - started
+    return report
+
+
+def _write_changed(files: list[Path], store: EmbeddedStore, writer: Writer, report: BuildReport, max_bytes: int,
+                   jobs: int, progress: Callable[[Path], None] | None) -> list[str]:
+    """Write each parsed document whose content differs from the stored one; returns their ids.
+    Documents are not held in memory: a 10k-document build streams through."""
+    seen: dict[str, str] = {}  # document id → the file it was read from
+    loaded: dict[str, tuple[str, str, int]] = {}
+    for path, fragment, failure in _parse_all(files, max_bytes, jobs):
         if progress:
             progress(path)
         if failure:
             report.failed.append(failure)
         if fragment is None:
             continue
-        if fragment.document_id in fragments:
-            report.warnings.append(
-                f"{path}: same document as {fragments[fragment.document_id].source_name}; the later file wins"
-            )
-        fragments[fragment.document_id] = fragment
-    changed = [f for f in fragments.values() if store.content_hash(f.document_id) != f.content_hash]
-    report.unchanged = [f.source_name for f in fragments.values() if f not in changed]
-    if changed:
-        with store.transaction() as writer:
-            for fragment in changed:
-                writer.replace_document(fragment)
-            ids = [f.document_id for f in changed]
-            for linker in linkers if linkers is not None else default_linkers(jobs):
-                for kind, count in linker(store, writer, ids).items():
-                    report.links[kind] = report.links.get(kind, 0) + count
-            writer.drop_orphan_shared_nodes()
-    for fragment in changed:
+        doc_id = fragment.document_id
+        if doc_id in seen:
+            report.warnings.append(f"{path}: same document as {seen[doc_id]}; the later file wins")
+        seen[doc_id] = fragment.source_name
+        if store.content_hash(doc_id) == fragment.content_hash:
+            report.unchanged.append(fragment.source_name)
+            continue
+        writer.replace_document(fragment)
         provisions = sum(1 for n in fragment.nodes if n.kind == "Provision")
-        report.loaded.append((fragment.source_name, fragment.document_id, provisions))
+        loaded[doc_id] = (fragment.source_name, doc_id, provisions)
         report.warnings.extend(fragment.warnings)
-    return report
+    report.loaded = list(loaded.values())
+    return list(loaded)
+
+
+@contextmanager
+def _phase(report: BuildReport, phase: str) -> Iterator[None]:
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        report.seconds[phase] = report.seconds.get(phase, 0.0) + time.perf_counter() - started
+
+
+def _name(linker: Linker) -> str:
+    return getattr(linker, "__name__", None) or getattr(getattr(linker, "func", None), "__name__", "linker")
 
 
 ParseResult = tuple[Path, Fragment | None, tuple[str, str] | None]  # path, fragment, (path, reason) on failure
 PARALLEL_MIN_FILES = 64  # below this, starting workers costs more than it saves
+PARSE_WINDOW = 32  # documents parsed ahead of the writer, per worker
 
 
 def _parse_all(files: list[Path], max_bytes: int, jobs: int) -> Iterator[ParseResult]:
@@ -102,7 +135,13 @@ def _parse_all(files: list[Path], max_bytes: int, jobs: int) -> Iterator[ParseRe
         return
     warm_up()  # workers inherit the built tables instead of each building them (~1 s)
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-        yield from pool.map(_parse, files, [max_bytes] * len(files), chunksize=8)
+        pending: deque[Future[ParseResult]] = deque()
+        for path in files:  # a bounded window: parsed documents wait in memory only while the writer catches up
+            pending.append(pool.submit(_parse, path, max_bytes))
+            if len(pending) >= jobs * PARSE_WINDOW:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def _parse(path: Path, max_bytes: int) -> ParseResult:
