@@ -7,7 +7,8 @@ After the text-reuse systems that trace legislation (Legislative Influence Detec
    and the nation's of the same or an earlier year within ``year_window``, and its own region's of
    an earlier year — never with every document of the corpus.
 2. Retrieval: each provision against all provisions of that block by character n-gram TF-IDF
-   cosine; its top ``retrieve_top`` candidates go on to verification.
+   cosine (IDF over the block's provisions); its top ``retrieve_top`` candidates go on to
+   verification.
 3. Verification, per document pair, with one IDF over the two documents' provisions: the text
    cosine (heading n-grams weighted up) plus ``heading_bonus`` × the heading cosine (each side's
    heading against the other side's text: the heading names the task). A candidate becomes a link
@@ -41,7 +42,7 @@ from .model import Edge, EdgeKind
 from .store import Writer, edge_row
 from .textsim import aligned_phrases, locate
 
-METHOD = "ngram-tfidf-heading-mutual-best/2"
+METHOD = "ngram-tfidf-heading-mutual-best/3"  # /3: retrieval uses the block's own IDF
 EXTRACTOR = "lineage"
 
 
