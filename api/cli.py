@@ -92,6 +92,8 @@ def _print_report(report: BuildReport, db: EmbeddedStore) -> None:
         f"links drawn: {links}",
         highlight=False,
     )
+    phases = ", ".join(f"{phase} {seconds:.1f} s" for phase, seconds in report.seconds.items())
+    out.print(f"time: {sum(report.seconds.values()):.1f} s ({phases})", highlight=False)
 
 
 @app.command()

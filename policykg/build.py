@@ -71,7 +71,7 @@ def build(
             changed = _write_changed(files, store, writer, report, max_bytes, jobs, progress)
         if changed:
             for linker in linkers if linkers is not None else default_linkers(jobs):
-                with _phase(report, "link " + _name(linker)):
+                with _phase(report, _name(linker).replace("_", " ")):
                     counts = linker(store, writer, changed)
                 for kind, count in counts.items():
                     report.links[kind] = report.links.get(kind, 0) + count
