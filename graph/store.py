@@ -20,6 +20,7 @@ import networkx as nx
 from .model import SHARED_KINDS, Edge, Fragment, Node
 
 SCHEMA_VERSION = 1
+DETACHED = "evidence"  # the edge attribute the in-memory graph leaves in SQLite
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (
@@ -73,7 +74,9 @@ class EmbeddedStore(QuotesSources):
     def __init__(self, path: Path | str):
         self.path = Path(path)
         try:
-            self._db = sqlite3.connect(self.path, isolation_level=None)
+            # Readers may run on a server's worker threads; the sqlite3 module is built serialized
+            # (threadsafety 3), so sharing the one connection is safe.
+            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=sqlite3.threadsafety != 3)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
             self._db.executescript(_SCHEMA)
@@ -81,6 +84,7 @@ class EmbeddedStore(QuotesSources):
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a policykg store ({exc})") from exc
         self._graph: nx.MultiDiGraph | None = None
+        self._has_evidence: set[str] = set()
 
     def close(self) -> None:
         self._db.close()
@@ -130,13 +134,39 @@ class EmbeddedStore(QuotesSources):
         return self._graph
 
     def _load_graph(self) -> nx.MultiDiGraph:
+        """Nodes and edges in memory, except the edges' evidence: the aligned phrases of lineage edges
+        are most of a large graph's bytes, so they stay in SQLite until an edge is returned."""
         graph = nx.MultiDiGraph()
         for node_id, data in self._db.execute("SELECT id, data FROM nodes"):
             graph.add_node(node_id, **json.loads(data))
-        for edge_id, source, target, data in self._db.execute("SELECT id, source, target, data FROM edges"):
+        self._has_evidence = set()
+        for edge_id, source, target, data, has_evidence in self._db.execute(
+                f"SELECT id, source, target, json_remove(data, '$.{DETACHED}'), "
+                f"json_type(data, '$.{DETACHED}') IS NOT NULL FROM edges"):
             if source in graph and target in graph:
                 graph.add_edge(source, target, key=edge_id, **json.loads(data))
+                if has_evidence:
+                    self._has_evidence.add(edge_id)
         return graph
+
+    def _complete(self, edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Edge records with their evidence read back from SQLite."""
+        wanted = [e["id"] for e in edges if e["id"] in self._has_evidence]
+        if not wanted:
+            return edges
+        found: dict[str, Any] = {}
+        query = f"SELECT id, data -> '$.{DETACHED}' FROM edges"  # ->: always JSON text, whatever the type
+        if len(wanted) > 20_000:  # one pass over the table beats thousands of lookups
+            rows = self._db.execute(query + f" WHERE json_type(data, '$.{DETACHED}') IS NOT NULL")
+            found = {edge_id: value for edge_id, value in rows}
+        else:
+            for chunk in _chunks(wanted, 500):
+                rows = self._db.execute(query + f" WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+                found.update(rows)
+        for edge in edges:
+            if edge["id"] in found:
+                edge[DETACHED] = json.loads(found[edge["id"]])
+        return edges
 
     def node(self, node_id: str) -> dict[str, Any] | None:
         data = self.graph.nodes.get(node_id)
@@ -149,16 +179,19 @@ class EmbeddedStore(QuotesSources):
         if node_id not in self.graph:
             return []
         wanted = set(kinds) if kinds else None
-        return [dict(d) for _, _, d in self.graph.out_edges(node_id, data=True) if not wanted or d["kind"] in wanted]
+        return self._complete([dict(d) for _, _, d in self.graph.out_edges(node_id, data=True)
+                               if not wanted or d["kind"] in wanted])
 
     def in_edges(self, node_id: str, kinds: Iterable[str] | None = None) -> list[dict[str, Any]]:
         if node_id not in self.graph:
             return []
         wanted = set(kinds) if kinds else None
-        return [dict(d) for _, _, d in self.graph.in_edges(node_id, data=True) if not wanted or d["kind"] in wanted]
+        return self._complete([dict(d) for _, _, d in self.graph.in_edges(node_id, data=True)
+                               if not wanted or d["kind"] in wanted])
 
     def edges(self, kind: str | None = None) -> list[dict[str, Any]]:
-        return [dict(d) for _, _, d in self.graph.edges(data=True) if kind is None or d.get("kind") == kind]
+        return self._complete([dict(d) for _, _, d in self.graph.edges(data=True)
+                               if kind is None or d.get("kind") == kind])
 
     def document_text(self, document_id: str) -> str | None:
         row = self._db.execute("SELECT text FROM documents WHERE id=?", (document_id,)).fetchone()
