@@ -149,6 +149,10 @@ class EmbeddedStore(QuotesSources):
                     self._has_evidence.add(edge_id)
         return graph
 
+    def complete(self, edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Edges read with ``evidence=False``, with their evidence."""
+        return self._complete([dict(e) for e in edges])
+
     def _complete(self, edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Edge records with their evidence read back from SQLite."""
         wanted = [e["id"] for e in edges if e["id"] in self._has_evidence]
@@ -175,19 +179,23 @@ class EmbeddedStore(QuotesSources):
     def nodes(self, kind: str | None = None) -> list[dict[str, Any]]:
         return [dict(d) for _, d in self.graph.nodes(data=True) if kind is None or d.get("kind") == kind]
 
-    def out_edges(self, node_id: str, kinds: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    def out_edges(self, node_id: str, kinds: Iterable[str] | None = None, *,
+                 evidence: bool = True) -> list[dict[str, Any]]:
+        """``evidence=False`` leaves the evidence on disk (``complete`` adds it): for walks that dress only a page."""
         if node_id not in self.graph:
             return []
         wanted = set(kinds) if kinds else None
-        return self._complete([dict(d) for _, _, d in self.graph.out_edges(node_id, data=True)
-                               if not wanted or d["kind"] in wanted])
+        edges = [dict(d) for _, _, d in self.graph.out_edges(node_id, data=True) if not wanted or d["kind"] in wanted]
+        return self._complete(edges) if evidence else edges
 
-    def in_edges(self, node_id: str, kinds: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    def in_edges(self, node_id: str, kinds: Iterable[str] | None = None, *,
+                 evidence: bool = True) -> list[dict[str, Any]]:
+        """``evidence=False`` leaves the evidence on disk (``complete`` adds it): for walks that dress only a page."""
         if node_id not in self.graph:
             return []
         wanted = set(kinds) if kinds else None
-        return self._complete([dict(d) for _, _, d in self.graph.in_edges(node_id, data=True)
-                               if not wanted or d["kind"] in wanted])
+        edges = [dict(d) for _, _, d in self.graph.in_edges(node_id, data=True) if not wanted or d["kind"] in wanted]
+        return self._complete(edges) if evidence else edges
 
     def edges(self, kind: str | None = None) -> list[dict[str, Any]]:
         return self._complete([dict(d) for _, _, d in self.graph.edges(data=True)

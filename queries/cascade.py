@@ -9,7 +9,16 @@ from policykg.graph.model import EdgeKind
 from policykg.loaders.regions import cities_of, provinces
 
 from .changes import agency_changes, target_changes, targets_of
-from .common import NotFound, doc_ref, evidence_items, method_of, provision_ref, score_of
+from .common import (
+    NotFound,
+    complete_edges,
+    doc_ref,
+    evidence_items,
+    method_of,
+    provision_ref,
+    score_of,
+    walk_edges,
+)
 from .index import QueryIndex, index_for
 from .resolve import resolve_document, resolve_provision
 
@@ -23,7 +32,9 @@ def cascade(store: Any, ref: str, limit: int | None = None, offset: int = 0) -> 
     found = _derived(idx, roots)  # (edge, root, depth), found cheaply; only the page is dressed
     found.sort(key=lambda f: _order(idx, f[0]["source"]))
     doc = idx.node(scope_doc) or {}
-    window = [_item(idx, *f) for f in found[offset : None if limit is None else offset + limit]]
+    shown = found[offset : None if limit is None else offset + limit]
+    edges = complete_edges(idx.store, [edge for edge, _, _ in shown])
+    window = [_item(idx, edge, root, depth) for edge, (_, root, depth) in zip(edges, shown, strict=True)]
     return {
         "root": {
             "kind": "Provision" if is_provision else "Document",
@@ -69,7 +80,7 @@ def _derived(idx: QueryIndex, roots: list[str]) -> list[tuple[dict[str, Any], st
     while frontier:
         nxt = []
         for upper, root, depth in frontier:
-            for edge in sorted(idx.store.in_edges(upper, [EdgeKind.DERIVES_FROM]), key=lambda e: e["id"]):
+            for edge in sorted(walk_edges(idx.store, upper, [EdgeKind.DERIVES_FROM], False), key=lambda e: e["id"]):
                 lower = edge["source"]
                 if idx.node(lower) is None or lower in seen:
                     continue

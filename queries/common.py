@@ -140,6 +140,17 @@ def node_brief(idx: QueryIndex, node_id: str) -> dict[str, Any]:
     return {"id": node_id, "kind": node.get("kind"), "label": label}
 
 
+def walk_edges(store: Any, node_id: str, kinds: list[str], upstream: bool) -> list[dict[str, Any]]:
+    """A node's outgoing (upstream) or incoming edges for a walk, without their evidence where the
+    store can leave it on disk (the embedded store); ``complete_edges`` adds it to the page shown."""
+    read = store.out_edges if upstream else store.in_edges
+    return read(node_id, kinds, evidence=False) if hasattr(store, "complete") else read(node_id, kinds)
+
+
+def complete_edges(store: Any, edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return store.complete(edges) if hasattr(store, "complete") else edges
+
+
 def evidence_items(idx: QueryIndex, edge: dict[str, Any]) -> list[dict[str, Any]]:
     """The aligned words of a lineage edge, quoted from both documents' source texts."""
     src_doc = (idx.node(edge["source"]) or {}).get("document") or edge.get("document")

@@ -14,7 +14,7 @@ from typing import Any
 from policykg.graph.model import EdgeKind, NodeKind
 
 from .changes import target_changes, targets_of
-from .common import NotFound, doc_ref, method_of, page, provision_brief, provision_ref, score_of
+from .common import NotFound, doc_ref, method_of, page, provision_brief, provision_ref, score_of, walk_edges
 from .index import QueryIndex, index_for
 
 THEME_KINDS = {NodeKind.PROGRAM: "program", NodeKind.FACILITY_TYPE: "facility_type"}
@@ -65,7 +65,7 @@ def _continuations(idx: QueryIndex, provs_a: list[str], provs_b: list[str]) -> l
     earlier = set(provs_a)
     pairs = []
     for b in provs_b:
-        for edge in sorted(idx.store.out_edges(b, [EdgeKind.CONTINUES]), key=lambda e: e["id"]):
+        for edge in sorted(walk_edges(idx.store, b, [EdgeKind.CONTINUES], True), key=lambda e: e["id"]):
             if edge["target"] in earlier:
                 pairs.append((b, edge["target"], edge))
     return pairs

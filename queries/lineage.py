@@ -7,7 +7,17 @@ from typing import Any
 
 from policykg.graph.model import EdgeKind
 
-from .common import doc_ref, evidence_items, method_of, node_label, page, provision_ref, score_of
+from .common import (
+    complete_edges,
+    doc_ref,
+    evidence_items,
+    method_of,
+    node_label,
+    page,
+    provision_ref,
+    score_of,
+    walk_edges,
+)
 from .index import QueryIndex, index_for
 from .resolve import resolve_provision
 
@@ -39,7 +49,9 @@ def lineage(store: Any, provision: str, depth: int = 3, limit: int | None = None
 def _page(idx: QueryIndex, hops: list[tuple[dict, int, str]], limit: int | None, offset: int) -> dict[str, Any]:
     """Hops are found as bare edges; only the page's hops are dressed with provisions and quotes."""
     window = page(hops, limit, offset)
-    return {"total": window["total"], "items": [hop(idx, e, level, via) for e, level, via in window["items"]]}
+    edges = complete_edges(idx.store, [e for e, _, _ in window["items"]])
+    items = [hop(idx, e, level, via) for e, (_, level, via) in zip(edges, window["items"], strict=True)]
+    return {"total": window["total"], "items": items}
 
 
 def _walk(idx: QueryIndex, start: str, depth: int, upstream: bool) -> list[tuple[dict, int, str]]:
@@ -48,7 +60,7 @@ def _walk(idx: QueryIndex, start: str, depth: int, upstream: bool) -> list[tuple
     queue = deque([(start, 1)])
     while queue:
         current, level = queue.popleft()
-        edges = (idx.store.out_edges if upstream else idx.store.in_edges)(current, LINEAGE_KINDS)
+        edges = walk_edges(idx.store, current, list(LINEAGE_KINDS), upstream)
         for edge in sorted(edges, key=lambda e: (-(score_of(e) or 0.0), e["id"])):
             nxt = edge["target"] if upstream else edge["source"]
             if idx.node(nxt) is None:
