@@ -48,3 +48,23 @@ def test_county_chain_goes_through_its_city() -> None:
 
 def test_national_issuer_is_the_nation() -> None:
     assert [r.name for r in region_chain(resolve_region("国务院办公厅"))] == ["中国"]
+
+
+def test_the_shortlisting_location_parser_answers_as_jionlps_own() -> None:
+    """regions.py narrows jionlp's candidate search to the gazetteer entries a text names; a jionlp
+    release that changed the internals it relies on would show here first."""
+    import contextlib
+    import io
+
+    from policykg.loaders import regions
+
+    corpus = Path(__file__).resolve().parent.parent / "examples" / "corpus"
+    texts = [line.strip() for path in sorted(corpus.glob("*.txt"))
+             for line in path.read_text(encoding="utf-8").splitlines()[:12] if line.strip()]
+    texts += ["遂宁市卫生健康委员会", "无锡市卫生健康委员会", "四川省人民政府办公厅", "江苏省卫生健康委",
+              "成都市武侯区卫生健康局", "吉林省吉林市", "朝阳区", "海南省直辖县级行政区划", "新疆维吾尔自治区阿克苏地区"]
+    with contextlib.redirect_stdout(io.StringIO()):
+        own = regions._jionlp().parse_location
+        fast = regions._location_parser()
+        for text in texts:
+            assert fast(text) == own(text), text
