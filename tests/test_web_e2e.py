@@ -122,9 +122,24 @@ def _ready(tab, name: str, page_kind: str, navigate) -> None:
     tab.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
+# Resolves once the page has not scrolled for a few frames: opening a lineage hop scrolls it into
+# view smoothly, and a click aimed while that scroll still runs lands where the graph used to be.
+_SCROLL_SETTLED = """() => new Promise((done) => {
+  let last = window.scrollY, still = 0;
+  const frame = () => {
+    still = window.scrollY === last ? still + 1 : 0;
+    last = window.scrollY;
+    if (still >= 5) done(true); else requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+})"""
+
+
 def _click_graph(tab, where: str, selector: str) -> None:
     """A real mouse click on the drawn graph, at the element ``selector`` picks (``where`` gives its position)."""
+    tab.evaluate(_SCROLL_SETTLED)
     tab.locator("#graph").scroll_into_view_if_needed()
+    tab.evaluate(_SCROLL_SETTLED)
     box = tab.locator("#graph").bounding_box()
     x, y = tab.evaluate(f"sel => ({where})(window.__pkgCy.$(sel)[0])", selector)
     tab.mouse.click(box["x"] + x, box["y"] + y)
@@ -270,6 +285,7 @@ def test_long_lists_say_how_many_they_show(server: str, page, capsys: pytest.Cap
     # A loaded hop opens like the first ones, with both texts side by side.
     last = down.locator(".hops details").last
     last.locator("summary").click()
+    last.locator(".pair > div").nth(1).wait_for()  # the texts are drawn when the hop opens, not at once
     assert last.locator(".pair > div").count() == 2
     # Without ?limit every hop fits on the first page, and the page says all are listed.
     _ready(tab, "14-provision-all", "provision", lambda: tab.goto(f"{server}/ui/#/provision/{prov_id}"))
