@@ -6,13 +6,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from _corpus import CORPUS
 
 from policykg.build import build
 from policykg.graph.model import Edge, EdgeKind
 from policykg.graph.store import EmbeddedStore
-
-CORPUS = Path(__file__).resolve().parent.parent / "examples" / "corpus"
-
 
 # --- query-layer fixtures (tests/test_queries.py, test_api.py, test_cli_queries.py) --------------
 

@@ -5,16 +5,13 @@ Expected names are the bodies' official names; the forms are those printed in th
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from _corpus import CORPUS
 
 from policykg.graph.model import EdgeKind, NodeKind
 from policykg.loaders.agencies import add_agency, issuer_extractor, resolve
 from policykg.loaders.pipeline import build_fragment, parse_file, structure_extractor
 from policykg.loaders.responsibility import responsibility_extractor
-
-CORPUS = Path(__file__).resolve().parent.parent / "examples" / "corpus"
 
 
 def test_same_short_form_in_a_sichuan_and_a_jiangsu_document():

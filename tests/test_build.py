@@ -12,13 +12,13 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from _corpus import CORPUS
+from _corpus import SICHUAN_2020_REFORM as REFORM
+from _corpus import SUINING_2021 as SUINING
 
 from policykg.build import build
 from policykg.graph.store import EmbeddedStore
 
-CORPUS = Path(__file__).resolve().parent.parent / "examples" / "corpus"
-REFORM = CORPUS / "003_4e3b855310d5ce42.txt"
-SUINING = CORPUS / "004_cad12c1d8455800e.txt"
 POLICYKG = [sys.executable, "-m", "policykg"]
 
 

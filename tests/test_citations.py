@@ -6,19 +6,17 @@ import shutil
 from pathlib import Path
 
 import pytest
+from _corpus import SICHUAN_2020_POINTS as SICHUAN_2020
+from _corpus import SICHUAN_2020_REFORM as REFORM_2020
+from _corpus import SICHUAN_2024_PLAN as SICHUAN_2024
+from _corpus import SUINING_2021 as SUINING
+from _corpus import WUXI_2020 as WUXI
 
 from policykg.build import build
 from policykg.graph.citelink import same_document_title
 from policykg.graph.store import EmbeddedStore
 from policykg.loaders.citations import extract_citations
 from policykg.loaders.pipeline import parse_file
-
-CORPUS = Path(__file__).resolve().parent.parent / "examples" / "corpus"
-SICHUAN_2020 = CORPUS / "000_5adab2484b7820d3.txt"
-WUXI = CORPUS / "001_10347f40a002f581.txt"
-SICHUAN_2024 = CORPUS / "002_696dd2845a4a43b4.txt"
-REFORM_2020 = CORPUS / "003_4e3b855310d5ce42.txt"
-SUINING = CORPUS / "004_cad12c1d8455800e.txt"
 
 # A Jiangsu notice printing the work points Wuxi's notice implements (its attachment).
 JIANGSU_NOTICE = """江苏省卫生健康委员会

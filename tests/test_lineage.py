@@ -7,11 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from _corpus import CORPUS
 
 from policykg.build import build
 from policykg.graph.store import EmbeddedStore
 
-CORPUS = Path(__file__).resolve().parent.parent / "examples" / "corpus"
 FILES = sorted(CORPUS.glob("*.txt"))
 SICHUAN_2020, WUXI, SICHUAN_2024, REFORM_2020, SUINING = (f.name for f in FILES)
 KINDS = ("DERIVES_FROM", "CONTINUES")

@@ -5,20 +5,12 @@ Expected values were read off the documents in examples/corpus by a person.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from _corpus import SICHUAN_2020_POINTS, SICHUAN_2020_REFORM, SICHUAN_2024_PLAN, SUINING_2021, WUXI_2020
 
 from policykg.loaders.normalize import join_lines, normalize
 from policykg.loaders.pipeline import parse_file
 from policykg.loaders.text import OffsetText
-
-CORPUS = Path(__file__).resolve().parent.parent / "examples" / "corpus"
-SICHUAN_2020_POINTS = CORPUS / "000_5adab2484b7820d3.txt"
-WUXI_2020 = CORPUS / "001_10347f40a002f581.txt"
-SICHUAN_2024_PLAN = CORPUS / "002_696dd2845a4a43b4.txt"
-SICHUAN_2020_REFORM = CORPUS / "003_4e3b855310d5ce42.txt"
-SUINING_2021 = CORPUS / "004_cad12c1d8455800e.txt"
 
 
 @pytest.mark.parametrize(

@@ -5,14 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from _corpus import WUXI_2020 as WUXI
 
 from policykg.build import build
 from policykg.graph.store import EmbeddedStore
 from policykg.loaders.jurisdiction import region_chain
 from policykg.loaders.regions import resolve_region
-
-CORPUS = Path(__file__).resolve().parent.parent / "examples" / "corpus"
-WUXI = CORPUS / "001_10347f40a002f581.txt"
 
 
 @pytest.fixture(scope="module")

@@ -9,17 +9,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from _corpus import SICHUAN_2020_POINTS as WORK_POINTS
+from _corpus import SICHUAN_2020_REFORM as REFORM_2020  # (…负责) + 排在第一位的为牵头单位
+from _corpus import SICHUAN_2024_PLAN as PLAN_2024  # 〔责任单位:…〕 + 逗号前为牵头单位
+from _corpus import WUXI_2020 as WUXI
 
 from policykg.graph.model import EdgeKind, Fragment
 from policykg.loaders.agencies import issuer_extractor
 from policykg.loaders.pipeline import build_fragment, parse_file, structure_extractor
 from policykg.loaders.responsibility import find_annotations, responsibility_extractor
-
-CORPUS = Path(__file__).resolve().parent.parent / "examples" / "corpus"
-WORK_POINTS = CORPUS / "000_5adab2484b7820d3.txt"  # 四川省卫生健康委员会 2020年医疗管理工作要点
-WUXI = CORPUS / "001_10347f40a002f581.txt"
-PLAN_2024 = CORPUS / "002_696dd2845a4a43b4.txt"  # 〔责任单位:…〕 + 逗号前为牵头单位
-REFORM_2020 = CORPUS / "003_4e3b855310d5ce42.txt"  # (…负责) + 排在第一位的为牵头单位
 
 HEADER = """{issuer}
 关于印发{title}的通知

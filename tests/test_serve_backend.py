@@ -9,9 +9,9 @@ import sys
 import time
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
-CORPUS = Path(__file__).resolve().parent.parent / "examples" / "corpus"
+from _corpus import CORPUS
+
 POLICYKG = [sys.executable, "-m", "policykg"]
 
 

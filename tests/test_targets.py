@@ -5,13 +5,11 @@ Sentences are from the sample notices or written in their style; expected values
 
 from __future__ import annotations
 
-from pathlib import Path
+from _corpus import CORPUS
 
 from policykg.graph.model import EdgeKind, NodeKind
 from policykg.loaders.pipeline import build_fragment, parse_file, structure_extractor
 from policykg.loaders.targets import find_targets, parse_deadline, targets_extractor
-
-CORPUS = Path(__file__).resolve().parent.parent / "examples" / "corpus"
 
 
 def values(text: str) -> list[tuple[float, str]]:

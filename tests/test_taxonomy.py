@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from _corpus import CORPUS
 
 from policykg.graph.model import EdgeKind, NodeKind
 from policykg.loaders.pipeline import build_fragment, parse_file, structure_extractor
@@ -13,8 +13,6 @@ from policykg.loaders.taxonomy import (
     program_mentions,
     taxonomy_extractor,
 )
-
-CORPUS = Path(__file__).resolve().parent.parent / "examples" / "corpus"
 
 
 def test_facility_types_longest_match_and_broader_chain():
