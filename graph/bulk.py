@@ -12,7 +12,7 @@ import math
 import re
 import shlex
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ from .cypher import (
     merge_sources,
     node_label,
 )
-from .store import GraphStore
+from .store import GraphStore, chunks
 
 ARRAY_DELIMITER = ";"
 BULK_STAMP = 0  # older than any push, so a later ``policykg push`` replaces what these files loaded
@@ -148,21 +148,17 @@ def cypher_script(store: GraphStore, batch_size: int = 100) -> Iterator[str]:
     for record in store.nodes():
         by_label[node_label(record["kind"])].append({"id": record["id"], "props": encode(record, BULK_STAMP)})
     for label, rows in sorted(by_label.items()):
-        for batch in _chunks(rows, batch_size):
+        for batch in chunks(rows, batch_size):
             yield merge_nodes(label, rows=literal(batch)) + ";"
     by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for record in store.edges():
         row = {"id": record["id"], "source": record["source"], "target": record["target"]}
         by_type[edge_type(record["kind"])].append({**row, "props": encode(record, BULK_STAMP)})
     for rel, rows in sorted(by_type.items()):
-        for batch in _chunks(rows, batch_size):
+        for batch in chunks(rows, batch_size):
             yield merge_edges(rel, rows=literal(batch)) + ";"
     for source in _source_texts(store):
         yield merge_sources(rows=literal([{"id": source["id"], "props": {**source, "_push": BULK_STAMP}}])) + ";"
-
-
-def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
-    return (items[i : i + size] for i in range(0, len(items), size))
 
 
 _ESCAPES = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}

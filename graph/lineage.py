@@ -39,7 +39,7 @@ from policykg.loaders.regions import NATION
 
 from .linkscore import Block, EncodedDocument, PairScores, encode_document, number_documents
 from .model import Edge, EdgeKind
-from .store import Writer, edge_row
+from .store import Writer, chunks, edge_row
 from .textsim import aligned_phrases, locate
 
 METHOD = "ngram-tfidf-heading-mutual-best/3"  # /3: retrieval uses the block's own IDF
@@ -226,7 +226,7 @@ class _Linker:
         """Read and encode every document the run compares (a few SQL queries, not one per document)."""
         wanted = sorted(doc_ids)
         found: dict[str, list[dict[str, Any]]] = {d: [] for d in wanted}
-        for chunk in _chunks(wanted, 500):
+        for chunk in chunks(wanted, 500):
             marks = ",".join("?" * len(chunk))
             for owner, node_id, text, heading, span in self.writer.rows(
                     "SELECT owner, id, json_extract(data, '$.text'), json_extract(data, '$.heading'), "
@@ -245,7 +245,7 @@ class _Linker:
         self.texts = {d: "" for d in doc_ids}
         self.entities = {d: defaultdict(set) for d in doc_ids}
         kinds = ",".join("?" * len(ENTITY_EDGES))
-        for chunk in _chunks(doc_ids, 500):
+        for chunk in chunks(doc_ids, 500):
             marks = ",".join("?" * len(chunk))
             self.texts.update(self.writer.rows(f"SELECT id, text FROM documents WHERE id IN ({marks})", chunk))
             for owner, source, target, kind in self.writer.rows(
@@ -324,7 +324,3 @@ class _Linker:
 
 def _parts(scores: PairScores, row: int, column: int) -> tuple[float, float]:
     return float(scores.text[row, column]), float(scores.heading[row, column])
-
-
-def _chunks(items: list[str], size: int) -> list[list[str]]:
-    return [items[i : i + size] for i in range(0, len(items), size)]

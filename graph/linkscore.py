@@ -127,10 +127,12 @@ class Block:
         stack = self.stacks["vector"]
         columns = self.local(stack.ids)
         self.retrieval_df = np.bincount(columns, minlength=self.width)
-        table = idf_table(self.rows + 1)
-        self.retrieval_idf = lambda cols: table[self.rows] - table[self.retrieval_df[cols]]
+        self.retrieval_table = idf_table(self.rows + 1)
         values = unit_rows(stack.tf * self.retrieval_idf(columns), stack.entry_row, self.rows)
         self.retrieval_t = csr(values, columns, stack.indptr, self.width).T.tocsr()
+
+    def retrieval_idf(self, columns: np.ndarray) -> np.ndarray:
+        return self.retrieval_table[self.rows] - self.retrieval_table[self.retrieval_df[columns]]
 
     def _index_for_verification(self) -> None:
         """Postings (n-gram → the block entries holding it) and, per row, the sums that give its

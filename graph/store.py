@@ -164,7 +164,7 @@ class EmbeddedStore(QuotesSources):
             rows = self._db.execute(query + f" WHERE json_type(data, '$.{DETACHED}') IS NOT NULL")
             found = {edge_id: value for edge_id, value in rows}
         else:
-            for chunk in _chunks(wanted, 500):
+            for chunk in chunks(wanted, 500):
                 rows = self._db.execute(query + f" WHERE id IN ({','.join('?' * len(chunk))})", chunk)
                 found.update(rows)
         for edge in edges:
@@ -236,7 +236,7 @@ class Writer:
         owned = [row[0] for row in self._db.execute("SELECT id FROM nodes WHERE owner=?", (document_id,))]
         self._db.execute("DELETE FROM documents WHERE id=?", (document_id,))
         self._db.execute("DELETE FROM edges WHERE owner=?", (document_id,))
-        for chunk in _chunks(owned, 500):
+        for chunk in chunks(owned, 500):
             marks = ",".join("?" * len(chunk))
             self._db.execute(f"DELETE FROM edges WHERE source IN ({marks}) OR target IN ({marks})", chunk * 2)
         self._db.execute("DELETE FROM nodes WHERE owner=?", (document_id,))
@@ -271,7 +271,7 @@ class Writer:
     def delete_edges(self, kinds: Iterable[str], touching: Iterable[str]) -> None:
         """Remove edges of these kinds that start or end at any of these node ids."""
         kinds = list(kinds)
-        for chunk in _chunks(list(touching), 400):
+        for chunk in chunks(list(touching), 400):
             marks = ",".join("?" * len(chunk))
             kind_marks = ",".join("?" * len(kinds))
             self._db.execute(
@@ -299,14 +299,14 @@ class Writer:
         if table not in ("nodes", "edges") or column not in ("id", "owner", "source", "target"):
             raise ValueError(f"no such table/column: {table}.{column}")
         out: list[dict[str, Any]] = []
-        for chunk in _chunks(list(ids), 500):
+        for chunk in chunks(list(ids), 500):
             marks = ",".join("?" * len(chunk))
             out.extend(json.loads(row[0]) for row in
                        self._db.execute(f"SELECT data FROM {table} WHERE {column} IN ({marks})", chunk))
         return out
 
     def delete_edge_ids(self, ids: Iterable[str]) -> None:
-        for chunk in _chunks(list(ids), 500):
+        for chunk in chunks(list(ids), 500):
             self._db.execute(f"DELETE FROM edges WHERE id IN ({','.join('?' * len(chunk))})", chunk)
 
 
@@ -316,6 +316,7 @@ def edge_row(edge: Edge, owner: str | None = None) -> tuple[str | None, ...]:
             json.dumps(edge.record(), ensure_ascii=False))
 
 
-def _chunks(items: list, size: int) -> Iterator[list]:
+def chunks(items: list, size: int) -> Iterator[list]:
+    """``items`` in slices of ``size`` (SQL parameter lists, write batches)."""
     for start in range(0, len(items), size):
         yield items[start : start + size]
