@@ -52,8 +52,8 @@ def _relink_seconds(store_path: Path, files: list[Path], level: str) -> float | 
     import tempfile
 
     from policykg.build import build
+    from policykg.domain.regions import cities_of, resolve_region
     from policykg.graph.store import EmbeddedStore
-    from policykg.loaders.regions import cities_of, resolve_region
 
     for path in files:
         region = resolve_region(path.read_text(encoding="utf-8").splitlines()[0])

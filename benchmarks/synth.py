@@ -29,8 +29,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from policykg.domain.regions import NATION, cities_of, provinces, short_name
 from policykg.loaders.pipeline import parse_file
-from policykg.loaders.regions import NATION, cities_of, provinces, short_name
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "examples" / "corpus"

@@ -17,7 +17,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from policykg.loaders.citations import leading_region, title_key
+from policykg.domain.names import title_key
+from policykg.domain.regions import leading_region
 
 from .model import Edge, EdgeKind, Node, NodeKind, digest
 from .store import Writer

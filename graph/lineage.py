@@ -35,7 +35,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from policykg.loaders.regions import NATION
+from policykg.domain.regions import NATION
 
 from .linkscore import Block, EncodedDocument, PairScores, encode_document, number_documents
 from .model import Edge, EdgeKind

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
+from policykg.domain.names import list_separators, national_prefixes
+from policykg.domain.regions import NATION, Region, place_names, region_by_name
 from policykg.graph.model import Edge, EdgeKind, Fragment, Node, NodeKind, entity_id
 
 from .lexicons import read_lexicon
-from .regions import NATION, Region, _gazetteer, region_by_name, short_name
 
 if TYPE_CHECKING:
     from .pipeline import ParsedDocument
@@ -122,7 +123,7 @@ def _resolve(form: str, place: Jurisdiction) -> Agency:
         home = place.region
         return Agency(lex["collective"]["template"].format(region=home or "", **m.groupdict()), form, home,
                       "collective", True)
-    for prefix in lex["national"]["prefixes"]:
+    for prefix in national_prefixes():
         if form.startswith(prefix) and len(form) > len(prefix) + 1:
             core = form[len(prefix) :]
             return Agency(prefix + _expand(core), form, None, "central", True)
@@ -202,20 +203,10 @@ def _is_known(core: str) -> bool:
 def _region_prefixes() -> dict[str, list[str]]:
     """Printed prefix → canonical regions (full names and the gazetteer's short names), in the order
     they are tried; ``_prefix_lengths`` gives the lengths to try, longest first."""
-    pairs: dict[str, str] = {}
-    for province, node in _gazetteer().items():
-        pairs[province] = province
-        for city, sub in node.items():
-            if city.startswith("_") or not isinstance(sub, dict):
-                continue
-            pairs.setdefault(city, city)
-            for county, leaf in sub.items():
-                if not county.startswith("_") and isinstance(leaf, dict):
-                    pairs.setdefault(county, county)
-    shorts = {short_name(p): p for p in _gazetteer()}
     prefixes: dict[str, list[str]] = {}
-    for prefix, region in [*pairs.items(), *shorts.items()]:
-        prefixes.setdefault(prefix, []).append(region)
+    for prefix, region in place_names().items():
+        if region.level != "city" or prefix == region.name:  # a city's short name alone names no body
+            prefixes.setdefault(prefix, []).append(region.name)
     return prefixes
 
 
@@ -303,7 +294,6 @@ def issuer_extractor(parsed: ParsedDocument, fragment: Fragment) -> None:
 
 # --- finding agencies in running text ----------------------------------------------------
 
-_SEPARATORS = "、和及与"
 
 
 def agencies_at(text: str, start: int, region: str | None) -> list[tuple[int, int, Agency]]:
@@ -317,7 +307,7 @@ def agencies_at(text: str, start: int, region: str | None) -> list[tuple[int, in
         end, agency = hit
         found.append((pos, end, agency))
         pos = end
-        if pos < len(text) and text[pos] in _SEPARATORS:
+        if pos < len(text) and text[pos] in list_separators():
             pos += 1
         else:
             break
@@ -344,7 +334,7 @@ def _longest_known(text: str, pos: int, region: str | None) -> tuple[int, Agency
 def agencies_before(text: str, end: int, region: str | None) -> list[tuple[int, int, Agency]]:
     """Known agencies listed right before ``end`` (``由省财政厅、省医保局配合``)."""
     for start in range(max(0, end - 40), end - 1):
-        if start > 0 and text[start - 1] not in "，,。；;：:由（(、" and text[start - 1] not in _SEPARATORS:
+        if start > 0 and text[start - 1] not in "，,。；;：:由（(、" and text[start - 1] not in list_separators():
             continue
         found = agencies_at(text, start, region)
         if found and found[-1][1] == end:

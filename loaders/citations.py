@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
-from functools import cache
 
+from policykg.domain.names import DOC_NUMBER, normalize_doc_number, org_endings_pattern, title_key
+from policykg.domain.regions import Region, leading_region, resolve_region
 from policykg.graph.model import Fragment, NodeKind
 
-from .metadata import DOC_NUMBER, ORG_ENDINGS, normalize_doc_number
 from .pipeline import ParsedDocument
-from .regions import NATION, Region, _gazetteer, resolve_region, short_name
 
+ORG_ENDINGS_RE = org_endings_pattern()
 _TITLE = re.compile(r"《([^《》]{2,160})》")
 # A 文号 right after the title, in brackets or after the closing words of a notice title.
 _NUMBER_AFTER = re.compile(r"\s*(?:[(（〔\[]\s*)?(" + DOC_NUMBER.pattern + r")")
@@ -33,15 +33,14 @@ _PRINTED_AFTER = re.compile(r"^的(?:通知|函)")
 _SELF_BEFORE = re.compile(r"现将$")
 _SELF_AFTER = re.compile(r"已经")
 _IMPLEMENTS = re.compile(r"(?:按照|根据|依据|贯彻落实|贯彻|落实)[^。；;]{0,60}$")
-_ORG_END = re.compile(rf"(?:{ORG_ENDINGS})$")
+_ORG_END = re.compile(rf"(?:{ORG_ENDINGS_RE})$")
 _ISSUER_BEFORE = re.compile(
-    rf"([\u4e00-\u9fa5、]{{2,40}}?(?:{ORG_ENDINGS}))"
+    rf"([\u4e00-\u9fa5、]{{2,40}}?(?:{ORG_ENDINGS_RE}))"
     r"(?:等\S{0,4}部门)?(?:联合)?(?:印发的|发布的|制定的)?$"
 )
 _YEAR = re.compile(r"((?:19|20)\d{2})(?:\s*年|\s*[-—－]\s*(?:19|20)\d{2})")
 _WHOLE = re.compile(r"全(省|市|州|区|县)")
 _SPACE = re.compile(r"\s+")
-_TRAILING_PAREN = re.compile(r"[(（][^()（）]*[)）]$")
 
 
 @dataclass
@@ -63,18 +62,6 @@ class Citation:
         data["span"] = list(self.span) if self.span else None
         data["spans"] = [list(s) for s in self.spans]
         return data
-
-
-def title_key(title: str | None) -> str:
-    """Titles compared without spaces, brackets, quotes or a trailing period such as (2020-2025)."""
-    if not title:
-        return ""
-    key = _SPACE.sub("", title)
-    key = key.translate(str.maketrans("（）〔〕", "()[]"))
-    key = re.sub(r"[《》“”\"'「」]", "", key)
-    while _TRAILING_PAREN.search(key):
-        key = _TRAILING_PAREN.sub("", key)
-    return key
 
 
 def extract_citations(parsed: ParsedDocument) -> list[Citation]:
@@ -174,46 +161,6 @@ def _place(citation: Citation, parsed: ParsedDocument) -> None:
         region = _whole_region(title, parsed.meta.region)
     if region is not None:
         citation.region, citation.level = region.name, region.level
-
-
-def leading_region(text: str) -> Region | None:
-    """The place a title or issuer opens with (四川省…, 四川…, 国务院…); a county only by its full name."""
-    if not text:
-        return None
-    if text.startswith(_NATIONAL):
-        return Region(NATION, "national", None)
-    names = _place_names()
-    for length in range(min(len(text), 12), 1, -1):
-        region = names.get(text[:length])
-        if region:
-            return region
-    return None
-
-
-_NATIONAL = ("国务院", "国家", "中共中央", "中央", "全国", "中华人民共和国")
-
-
-@cache
-def _place_names() -> dict[str, Region]:
-    """Every province and city by full and short name, every county by full name (from the gazetteer)."""
-    names: dict[str, Region] = {}
-    for province, pnode in _gazetteer().items():
-        _add_place(names, Region(province, "province", NATION, pnode.get("_admin_code")), short=True)
-        for city, cnode in pnode.items():
-            if city.startswith("_") or not isinstance(cnode, dict) or city == province:
-                continue
-            _add_place(names, Region(city, "city", province, cnode.get("_admin_code")), short=True)
-            for county, knode in cnode.items():
-                if not county.startswith("_") and isinstance(knode, dict):
-                    names.setdefault(county, Region(county, "county", city, knode.get("_admin_code")))
-    return names
-
-
-def _add_place(names: dict[str, Region], region: Region, short: bool) -> None:
-    names.setdefault(region.name, region)
-    alias = short_name(region.name)
-    if short and len(alias) >= 2:
-        names.setdefault(alias, region)
 
 
 def _whole_region(title: str, own: Region | None) -> Region | None:

@@ -8,10 +8,10 @@ document never removes them.
 
 from __future__ import annotations
 
+from policykg.domain.regions import NATION, Region, region_by_name
 from policykg.graph.model import Edge, EdgeKind, Fragment, Node, NodeKind, entity_id
 
 from .pipeline import ParsedDocument
-from .regions import NATION, Region, _gazetteer, region_by_name
 
 EXTRACTOR = "jurisdiction"
 
@@ -39,14 +39,6 @@ def _parent_region(region: Region) -> Region | None:
     name = region.parent
     if name is None:
         return None
-    if name == NATION:
-        return Region(NATION, "national", None)
-    gaz = _gazetteer()
-    if name in gaz:  # a province
-        return Region(name, "province", NATION, gaz[name].get("_admin_code"))
-    for province, node in gaz.items():  # a prefecture-level city: look it up under its province
-        if isinstance(node.get(name), dict):
-            return Region(name, "city", province, node[name].get("_admin_code"))
     return region_by_name(name)
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .numerals import chinese_to_int
-from .regions import Region, resolve_region
+from policykg.domain.names import DOC_NUMBER, normalize_doc_number, org_endings_pattern
+from policykg.domain.numerals import chinese_to_int
+from policykg.domain.regions import Region, resolve_region
+
 from .segment import split_lines
 from .text import OffsetText
 
-DOC_NUMBER = re.compile(r"([\u4e00-\u9fa5]{1,10})\s*[〔\[【(]\s*((?:19|20)\d{2})\s*[〕\]】)]\s*(\d{1,4})\s*号")
 _CN_DIGIT = "〇零一二三四五六七八九"
 _DATE = re.compile(
     rf"((?:19|20)\d{{2}}|[{_CN_DIGIT}]{{4}})\s*[年\-./]\s*(\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*[月\-./]"
@@ -27,9 +28,7 @@ _NOTICE_TITLE = re.compile(r"(关于.{2,80}?的(?:通知|意见|决定|办法|�
 _QUOTED = re.compile(r"《([^《》]{2,120})》")
 _ISSUED_DOC = re.compile(r"(?:现将|将)《([^《》]{2,120})》(?:印发|转发|发给)|《([^《》]{2,120})》已经.{0,12}同意")
 _YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
-# How the name of a government body ends; shared with the citation extractor.
-ORG_ENDINGS = "委员会|委|办公厅|办公室|厅|局|人民政府|政府|中心|部|署|院"
-_ORG_SUFFIX = re.compile(rf"(?:{ORG_ENDINGS}|会|小组)$")
+_ORG_SUFFIX = re.compile(rf"(?:{org_endings_pattern()}|会|小组)$")
 _NOT_ORG = re.compile(r"[,，。:：;；、《》“”]|关于|印发|通知|附件|各(?:市|县|区|有关)")
 
 
@@ -43,13 +42,6 @@ class DocumentMeta:
     year: int | None = None
     region: Region | None = None
     spans: dict[str, tuple[int, int]] = field(default_factory=dict)  # field → clean-text span
-
-
-def normalize_doc_number(text: str) -> str | None:
-    m = DOC_NUMBER.search(text)
-    if not m:
-        return None
-    return f"{m.group(1)}〔{m.group(2)}〕{int(m.group(3))}号"
 
 
 def parse_date(text: str) -> str | None:

@@ -154,13 +154,15 @@ def warm_up() -> None:
     """Build every table the extractors otherwise build on first use (~1 s): lexicons, the gazetteer,
     jionlp's location parser. Call it before forking parse workers, which then share the warm caches:
     plain dicts and compiled patterns, no open files or threads."""
-    from . import agencies, citations, regions, responsibility, targets, taxonomy
+    from policykg.domain import regions
+
+    from . import agencies, responsibility, targets, taxonomy
 
     regions.load_gazetteer()
     for lexicon in (agencies.lexicon, responsibility.lexicon, targets.lexicon, taxonomy.lexicon):
         lexicon()
     agencies._prefix_lengths()
-    citations._place_names()
+
     taxonomy._places()
 
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from policykg.domain.numerals import chinese_to_int
+
 from .normalize import join_lines
-from .numerals import chinese_to_int
 from .text import OffsetText
 
 _CN = "一二三四五六七八九十百〇零两"

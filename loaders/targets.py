@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from policykg.domain.names import list_separators
 from policykg.graph.model import Edge, EdgeKind, Fragment, Node, NodeKind, target_id
 
 from .lexicons import read_lexicon
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
 
 EXTRACTOR = "targets"
 _PUNCT = "，,。；;：:！？!?"
-_LINKS = "、和及与"
 
 
 @cache
@@ -97,7 +97,7 @@ def _groups(text: str, numbers: list[_Number]) -> list[list[_Number]]:
             last = groups[-1][-1]
             between = text[last.end : number.start]
             if last.unit == number.unit and not any(p in between for p in _PUNCT) and (
-                between == "" or any(link in between for link in _LINKS)
+                between == "" or any(link in between for link in list_separators())
             ):
                 groups[-1].append(number)
                 continue
@@ -165,7 +165,8 @@ def _group_targets(text: str, group: list[_Number], column_deadline: str | None)
     measure, subjects = _measure_and_subjects(core, len(group))
     if group[0].unit not in lexicon()["rate_units"] + lexicon()["grade_units"]:
         # a count: what is counted follows it (新建70个国家级、300个省级…临床重点专科)
-        subjects = [text[n.end : later.start].strip(_LINKS) for n, later in zip(group, group[1:], strict=False)]
+        subjects = [text[n.end : later.start].strip(list_separators())
+                    for n, later in zip(group, group[1:], strict=False)]
         subjects.append(tail)
         measure = tail or core or None
     elif measure is None:

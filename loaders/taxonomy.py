@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
+from policykg.domain.regions import NATION, gazetteer, short_name
 from policykg.graph.model import Edge, EdgeKind, Fragment, Node, NodeKind, entity_id
 
 from .lexicons import read_lexicon
-from .regions import NATION, _gazetteer, short_name
 from .responsibility import provision_text
 
 if TYPE_CHECKING:
@@ -87,7 +87,7 @@ def facility_chain(name: str) -> tuple[str, ...]:
 def _places() -> dict[str, tuple[str, str | None]]:
     """Short place name → (short name of the region above it, or None for the nation)."""
     places: dict[str, tuple[str, str | None]] = {short_name(NATION): (NATION, None)}
-    for province, node in _gazetteer().items():
+    for province, node in gazetteer().items():
         province_short = short_name(province)
         places.setdefault(province_short, (province, short_name(NATION)))
         for city, sub in node.items():

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from policykg.domain.regions import cities_of, provinces
 from policykg.graph.model import EdgeKind
-from policykg.loaders.regions import cities_of, provinces
 
 from .changes import agency_changes, target_changes, targets_of
 from .common import (

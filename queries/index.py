@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from policykg.domain.regions import NATION, cities_of, provinces, region_by_name, short_name
 from policykg.graph.model import EdgeKind, NodeKind
-from policykg.loaders.regions import NATION, cities_of, provinces, region_by_name, short_name
 
 from .common import key, number_key
 

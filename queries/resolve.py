@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from policykg.domain.numerals import chinese_to_int
 from policykg.graph.model import NodeKind
-from policykg.loaders.numerals import chinese_to_int
 
 from .common import Ambiguous, NotFound, doc_ref, key, number_key, provision_ref
 from .index import QueryIndex
@@ -163,7 +163,7 @@ def _region_level(idx: QueryIndex, region: str) -> str | None:
     for doc in idx.documents.values():
         if doc.get("region") == region:
             return doc.get("level")
-    from policykg.loaders.regions import region_by_name
+    from policykg.domain.regions import region_by_name
 
     found = region_by_name(region)
     return found.level if found else None

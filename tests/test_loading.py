@@ -182,7 +182,7 @@ def test_markdown_file_loads(tmp_path):
 
 
 def test_chinese_numerals_up_to_99_are_items(tmp_path):
-    from policykg.loaders.numerals import chinese_to_int
+    from policykg.domain.numerals import chinese_to_int
 
     assert [chinese_to_int(n) for n in ("一", "十", "十二", "二十", "三十六", "九十九")] == [1, 10, 12, 20, 36, 99]
     lines = "\n".join(f"({_cn(n)})第{n}项任务。" for n in range(1, 100))

@@ -8,9 +8,9 @@ import pytest
 from _corpus import WUXI_2020 as WUXI
 
 from policykg.build import build
+from policykg.domain.regions import resolve_region
 from policykg.graph.store import EmbeddedStore
 from policykg.loaders.jurisdiction import region_chain
-from policykg.loaders.regions import resolve_region
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +54,7 @@ def test_the_shortlisting_location_parser_answers_as_jionlps_own() -> None:
     import contextlib
     import io
 
-    from policykg.loaders import regions
+    from policykg.domain import regions
 
     corpus = Path(__file__).resolve().parent.parent / "examples" / "corpus"
     texts = [line.strip() for path in sorted(corpus.glob("*.txt"))

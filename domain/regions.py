@@ -1,7 +1,8 @@
 """China's administrative divisions, from jionlp's gazetteer (no hand-typed table).
 
-``resolve_region('遂宁市卫生健康委员会')`` → 遂宁市 (city, parent 四川省). Names are the full
-official names the gazetteer carries; the nation is ``中国``.
+``resolve_region('遂宁市卫生健康委员会')`` → 遂宁市 (city, parent 四川省);
+``resolve_region('闵行区吴泾镇人民政府')`` → 上海市闵行区吴泾镇 (town, parent 上海市闵行区). Names are
+official full names (``full_name`` says how they are made from the gazetteer's own); the nation is ``中国``.
 """
 
 from __future__ import annotations
@@ -13,17 +14,18 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from .names import national_prefixes
+
 NATION = "中国"
-# Issuers whose names carry no place because they are national bodies.
-_NATIONAL_PREFIXES = ("国务院", "国家", "中共中央", "中央", "全国", "中华人民共和国")
 
 
 @dataclass(frozen=True)
 class Region:
-    name: str
-    level: str  # national | province | city | county
-    parent: str | None
+    name: str  # the official full name (``full_name``): 四川省, 遂宁市, 上海市黄浦区, 上海市闵行区吴泾镇
+    level: str  # national | province | city | county | town
+    parent: str | None  # the full name of the division it belongs to
     code: str | None = None
+    local: str | None = None  # its own name without its parents' (黄浦区, 吴泾镇)
 
 
 @cache
@@ -93,14 +95,16 @@ class _EntryIndex:
 
 
 @cache
-def _gazetteer() -> dict:
+def gazetteer() -> dict:
     with contextlib.redirect_stdout(io.StringIO()):
         return _jionlp().china_location_loader()
 
 
 def load_gazetteer() -> None:
     """Load the gazetteer and index the location parser now rather than on first use."""
-    _gazetteer()
+    gazetteer()
+    _towns()
+    place_names()
     with contextlib.redirect_stdout(io.StringIO()):
         _location_parser()("")
 
@@ -110,7 +114,7 @@ def resolve_region(text: str) -> Region | None:
     """The jurisdiction a name (an issuer, a title) places itself in, or ``None``."""
     if not text:
         return None
-    if text.startswith(_NATIONAL_PREFIXES):
+    if text.startswith(national_prefixes()):
         return Region(NATION, "national", None)
     with contextlib.redirect_stdout(io.StringIO()):
         parsed = _location_parser()(text)
@@ -118,10 +122,63 @@ def resolve_region(text: str) -> Region | None:
     if not province or not _named_in(text, province, city, county):
         return None
     if county and _named_in(text, None, None, county):
-        return Region(county, "county", city or province, _code(province, city, county))
+        town = _town_named(text, province, city, county)
+        return _division(province, city, county, town)
     if city and city != province and _named_in(text, None, city, None):
-        return Region(city, "city", province, _code(province, city, None))
-    return Region(province, "province", NATION, _code(province, None, None))
+        return _division(province, city)
+    return _division(province)
+
+
+def _town_named(text: str, province: str, city: str | None, county: str) -> str | None:
+    """A town or street office (镇, 乡, 街道) of the county that the text names after the county."""
+    towns = _towns().get((province, city, county), ())
+    after = text[text.find(county) + len(county):] if county in text else text
+    return next((town for town in towns if after.startswith(town)), None)
+
+
+@cache
+def _towns() -> dict[tuple[str, str | None, str], tuple[str, ...]]:
+    """(province, city, county) → its towns and street offices, longest name first."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        detail = _jionlp().china_location_loader(detail=True)
+    out: dict[tuple[str, str | None, str], tuple[str, ...]] = {}
+    for province, cities in detail.items():
+        for city, counties in _children(cities):
+            for county, towns in _children(counties):
+                names = [town for town, _ in _children(towns)]
+                out[(province, city, county)] = tuple(sorted(names, key=len, reverse=True))
+    return out
+
+
+def _children(node: Any) -> list[tuple[str, Any]]:
+    if not isinstance(node, dict):
+        return []
+    return [(name, sub) for name, sub in node.items() if not name.startswith("_")]
+
+
+def full_name(province: str, city: str | None = None, county: str | None = None, town: str | None = None) -> str:
+    """The official name of a division: a province or city by its own name (四川省, 遂宁市); a city's
+    district (市辖区) and every county-level division of a municipality carry the city's name
+    (成都市武侯区, 上海市黄浦区, 重庆市城口县); other counties and county-level cities stand alone
+    (射洪市); a town or street office carries its county's full name (上海市闵行区吴泾镇)."""
+    if county is None:
+        return city if city and city != province else province
+    municipality = city == province
+    district = county.endswith("区") and not county.endswith(("林区", "特区"))
+    name = (city or province) + county if municipality or district else county
+    return name + town if town else name
+
+
+def _division(province: str, city: str | None = None, county: str | None = None, town: str | None = None) -> Region:
+    if town and county:
+        return Region(full_name(province, city, county, town), "town", full_name(province, city, county), None,
+                      town)
+    if county:
+        parent = full_name(province, city)
+        return Region(full_name(province, city, county), "county", parent, _code(province, city, county), county)
+    if city and city != province:
+        return Region(city, "city", province, _code(province, city, None), city)
+    return Region(province, "province", NATION, _code(province, None, None), province)
 
 
 def _named_in(text: str, province: str | None, city: str | None, county: str | None) -> bool:
@@ -137,7 +194,7 @@ def _short(name: str) -> str:
 
 
 def _code(province: str, city: str | None, county: str | None) -> str | None:
-    node = _gazetteer().get(province)
+    node = gazetteer().get(province)
     for name in (city, county):
         if node is None or name is None:
             break
@@ -146,26 +203,67 @@ def _code(province: str, city: str | None, county: str | None) -> str | None:
 
 
 def region_by_name(name: str) -> Region | None:
+    """The division of this full name (a province, city, county or town), else what ``resolve_region`` reads."""
     if name == NATION:
         return Region(NATION, "national", None)
+    exact = place_names().get(name)
+    if exact is not None and exact.name == name:
+        return exact
     return resolve_region(name)
 
 
 def cities_of(province: str) -> list[str]:
     """Prefecture-level divisions of a province (for cascade coverage)."""
-    node = _gazetteer().get(province, {})
+    node = gazetteer().get(province, {})
     return sorted(k for k in node if not k.startswith("_") and k != province)
 
 
 def provinces() -> list[str]:
-    return sorted(_gazetteer())
+    return sorted(gazetteer())
 
 
 def short_name(name: str) -> str:
     """四川省 → 四川, 遂宁市 → 遂宁: the gazetteer's own short form."""
-    gaz = _gazetteer()
+    gaz = gazetteer()
     node = gaz.get(name) or next((p[name] for p in gaz.values() if isinstance(p.get(name), dict)), None)
     alias = node.get("_alias") if node else None
     if isinstance(alias, list):
         alias = alias[0] if alias else None
     return alias or _short(name)
+
+
+def leading_region(text: str) -> Region | None:
+    """The place a title or issuer opens with (四川省…, 四川…, 国务院…); a county only by its full name."""
+    if not text:
+        return None
+    if text.startswith(national_prefixes()):
+        return Region(NATION, "national", None)
+    names = place_names()
+    for length in range(min(len(text), 12), 1, -1):
+        region = names.get(text[:length])
+        if region:
+            return region
+    return None
+
+
+@cache
+def place_names() -> dict[str, Region]:
+    """Every province and city by full and short name, every county by its local and full name."""
+    names: dict[str, Region] = {}
+    for province, pnode in gazetteer().items():
+        _add_place(names, _division(province), short=True)
+        for city, cnode in _children(pnode):
+            if city != province:
+                _add_place(names, _division(province, city), short=True)
+            for county, _ in _children(cnode):
+                region = _division(province, city, county)
+                names.setdefault(county, region)
+                names.setdefault(region.name, region)
+    return names
+
+
+def _add_place(names: dict[str, Region], region: Region, short: bool) -> None:
+    names.setdefault(region.name, region)
+    alias = short_name(region.name)
+    if short and len(alias) >= 2:
+        names.setdefault(alias, region)
