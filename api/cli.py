@@ -131,7 +131,7 @@ def _register_command_modules() -> None:
     """Command groups live in their own modules; importing one adds its commands to ``app``."""
     import importlib
 
-    for module in ("policykg.api.cli_queries", "policykg.api.cli_graph"):
+    for module in ("policykg.api.cli_queries", "policykg.api.cli_graph", "policykg.api.cli_pipeline"):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as exc:

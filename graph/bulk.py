@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from .atomic import write_atomic
 from .cypher import (
     NODE_LABEL,
     SOURCE_LABEL,
@@ -40,7 +41,6 @@ _SCALAR_TYPES = {bool: "boolean", int: "long", float: "double", str: "string"}
 
 def export_neo4j_csv(store: GraphStore, folder: Path) -> None:
     """A folder of node and relationship CSVs (one per kind) and ``import.sh`` with the command."""
-    from .export import write_atomic  # export registers this module's writers: import late
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -77,7 +77,6 @@ def export_neo4j_csv(store: GraphStore, folder: Path) -> None:
 
 def _write_csv(path: Path, fixed: list[str], rows: list[dict[str, Any]], fixed_values) -> None:
     """One typed column per property; a column neo4j-admin cannot type losslessly holds JSON (named in ``_json``)."""
-    from .export import write_atomic
 
     skip = {"id"} if fixed[0].startswith("id:") else set()
     columns = sorted({k for r in rows for k in r} - skip)
@@ -135,7 +134,6 @@ def _cell(value: Any) -> str:
 
 def export_cypher(store: GraphStore, path: Path, batch_size: int = 100) -> None:
     """One statement per line (``cypher-shell -f``, Memgraph's ``.cypherl``): constraints, then batched MERGEs."""
-    from .export import write_atomic
 
     write_atomic(path, lambda fh: fh.writelines(line + "\n" for line in cypher_script(store, batch_size)))
 

@@ -13,13 +13,13 @@ document are re-resolved.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from policykg.domain.names import title_key
 from policykg.domain.regions import leading_region
 
+from .components import component
 from .model import Edge, EdgeKind, Node, NodeKind, digest
 from .store import Writer
 
@@ -46,9 +46,8 @@ class DocInfo:
 
 def load_documents(writer: Writer) -> dict[str, DocInfo]:
     docs: dict[str, DocInfo] = {}
-    for doc_id, data in writer.rows("SELECT id, data FROM nodes WHERE kind='Document'"):
-        d = json.loads(data)
-        docs[doc_id] = DocInfo(doc_id, d.get("title"), d.get("doc_number"), d.get("region"), d.get("year"),
+    for d in writer.document_records():
+        docs[d["id"]] = DocInfo(d["id"], d.get("title"), d.get("doc_number"), d.get("region"), d.get("year"),
                                bool(d.get("stub")), d.get("citations") or [], d.get("aliases") or [])
     return docs
 
@@ -125,7 +124,10 @@ def _stub_node(citation: dict[str, Any]) -> Node:
     )
 
 
+@component("citations", "link", requires=["Document.citations"], assigns=["CITES", "DERIVES_FROM", "Document"])
 def link_citations(store: Any, writer: Writer, changed: list[str]) -> dict[str, int]:
+    """CITES from each changed document to the documents it names (stubs for those not loaded), and
+    document-level DERIVES_FROM where the notice says it implements the cited one."""
     docs = load_documents(writer)
     real = [d for d in docs.values() if not d.stub]
     resolver = Resolver(real)
@@ -138,16 +140,10 @@ def link_citations(store: Any, writer: Writer, changed: list[str]) -> dict[str, 
             citers.add(doc.id)
     counts = {"CITES": 0, "DERIVES_FROM": 0}
     for citer in sorted(citers):
-        _drop_document_links(writer, citer)
+        writer.drop_links(("CITES", "DERIVES_FROM"), source=citer)
         for kind, n in _link_one(writer, docs[citer], resolver, stubs).items():
             counts[kind] += n
     return {k: v for k, v in counts.items() if v}
-
-
-def _drop_document_links(writer: Writer, doc_id: str) -> None:
-    ids = [row[0] for row in writer.rows(
-        "SELECT id FROM edges WHERE source=? AND kind IN ('CITES', 'DERIVES_FROM')", (doc_id,))]
-    writer.delete_edge_ids(ids)
 
 
 def _link_one(writer: Writer, doc: DocInfo, resolver: Resolver, stubs: Resolver) -> dict[str, int]:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
+from .atomic import write_atomic
+from .bulk import export_cypher, export_neo4j_csv
+from .rdf import export_jsonld, export_turtle
 from .store import GraphStore
 
 
@@ -27,26 +28,6 @@ def node_link(store: GraphStore) -> dict[str, Any]:
     return nx.node_link_data(to_networkx(store), edges="links")
 
 
-def write_atomic(path: Path, writer) -> None:
-    """Write to a temporary file beside ``path`` and rename it over: readers never see half a file."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            writer(handle)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; an export is an ordinary file
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
-
-
 def export_node_link(store: GraphStore, path: Path) -> None:
     data = node_link(store)
     write_atomic(path, lambda fh: json.dump(data, fh, ensure_ascii=False, indent=1))
@@ -61,9 +42,6 @@ def export_graphml(store: GraphStore, path: Path) -> None:
         flat.add_edge(source, target, key=key, **_scalars(data))
     write_atomic(path, lambda fh: fh.write("\n".join(nx.generate_graphml(flat))))
 
-
-from .bulk import export_cypher, export_neo4j_csv  # noqa: E402  (they use write_atomic above)
-from .rdf import export_jsonld, export_turtle  # noqa: E402
 
 # Export formats by name (`policykg export --format NAME`): each writes the store to a path.
 EXPORTERS = {

@@ -27,7 +27,6 @@ left as they are, and the result does not depend on the order documents were loa
 from __future__ import annotations
 
 import gc
-import json
 import multiprocessing
 from collections import defaultdict
 from collections.abc import Iterator
@@ -37,9 +36,10 @@ from typing import Any
 
 from policykg.domain.regions import NATION
 
+from .components import component
 from .linkscore import Block, EncodedDocument, PairScores, encode_document, number_documents
 from .model import Edge, EdgeKind
-from .store import Writer, chunks, edge_row
+from .store import Writer, edge_row
 from .textsim import aligned_phrases, locate
 
 METHOD = "ngram-tfidf-heading-mutual-best/3"  # /3: retrieval uses the block's own IDF
@@ -75,10 +75,9 @@ class DocMeta:
 
 def load_doc_meta(writer: Writer) -> dict[str, DocMeta]:
     out = {}
-    for doc_id, data in writer.rows("SELECT id, data FROM nodes WHERE kind='Document' AND owner IS NOT NULL"):
-        d = json.loads(data)
+    for d in writer.document_records(loaded_only=True):
         year = d.get("year")
-        out[doc_id] = DocMeta(doc_id, d.get("region"), d.get("parent_region"), int(year) if year else None)
+        out[d["id"]] = DocMeta(d["id"], d.get("region"), d.get("parent_region"), int(year) if year else None)
     return out
 
 
@@ -134,6 +133,7 @@ class Blocks:
 PARALLEL_MIN_CHILDREN = 200  # below this, forking workers costs more than it saves
 
 
+@component("lineage", "link", requires=["Provision"], assigns=["DERIVES_FROM", "CONTINUES"])
 def link_provisions(store: Any, writer: Writer, changed: list[str], policy: Policy = POLICY,
                     jobs: int = 1) -> dict[str, int]:
     """Relink every document whose block changed: the changed documents as children, and the
@@ -208,9 +208,7 @@ def _link_in_workers(linker: _Linker, tasks: list[Task], jobs: int) -> Iterator[
 
 
 def _drop_links(writer: Writer, child: str) -> None:
-    rows = writer.rows("SELECT e.id FROM edges e JOIN nodes n ON n.id = e.source WHERE e.owner=? "
-                       "AND e.kind IN ('DERIVES_FROM','CONTINUES') AND n.kind='Provision'", (child,))
-    writer.delete_edge_ids([r[0] for r in rows])
+    writer.drop_links((EdgeKind.DERIVES_FROM, EdgeKind.CONTINUES), owner=child, source_kind="Provision")
 
 
 class _Linker:
@@ -225,36 +223,23 @@ class _Linker:
     def load(self, doc_ids: set[str]) -> None:
         """Read and encode every document the run compares (a few SQL queries, not one per document)."""
         wanted = sorted(doc_ids)
-        found: dict[str, list[dict[str, Any]]] = {d: [] for d in wanted}
-        for chunk in chunks(wanted, 500):
-            marks = ",".join("?" * len(chunk))
-            for owner, node_id, text, heading, span in self.writer.rows(
-                    "SELECT owner, id, json_extract(data, '$.text'), json_extract(data, '$.heading'), "
-                    f"json_extract(data, '$.span') FROM nodes WHERE kind='Provision' AND owner IN ({marks})", chunk):
-                found[owner].append({"id": node_id, "text": text, "heading": heading,
-                                     "span": json.loads(span) if span else None})
+        found = self.writer.provisions_of(wanted)
         self.docs = {}
         for doc_id in wanted:
-            provisions = sorted(found[doc_id], key=lambda r: r["id"])
+            provisions = found[doc_id]
             self.docs[doc_id] = encode_document(doc_id, provisions, self.policy.ngram_sizes, self.policy.heading_weight)
         number_documents(list(self.docs.values()))
         self._read_texts_and_entities(wanted)
 
     def _read_texts_and_entities(self, doc_ids: list[str]) -> None:
         """Everything edges quote, read up front so that linking needs no more queries (workers have none)."""
-        self.texts = {d: "" for d in doc_ids}
+        self.texts = {d: "" for d in doc_ids} | self.writer.document_texts(doc_ids)
         self.entities = {d: defaultdict(set) for d in doc_ids}
-        kinds = ",".join("?" * len(ENTITY_EDGES))
-        for chunk in chunks(doc_ids, 500):
-            marks = ",".join("?" * len(chunk))
-            self.texts.update(self.writer.rows(f"SELECT id, text FROM documents WHERE id IN ({marks})", chunk))
-            for owner, source, target, kind in self.writer.rows(
-                    f"SELECT owner, source, target, kind FROM edges WHERE owner IN ({marks}) AND kind IN ({kinds})",
-                    (*chunk, *ENTITY_EDGES)):
-                if kind == "MENTIONS":
-                    self.entities[owner][source].add(target)
-                else:
-                    self.entities[owner][target].add(source)
+        for owner, source, target, kind in self.writer.edge_ends(doc_ids, ENTITY_EDGES):
+            if kind == "MENTIONS":
+                self.entities[owner][source].add(target)
+            else:
+                self.entities[owner][target].add(source)
 
     def link_group(self, children: list[str], block: dict[str, str]) -> list[tuple[str, list[Edge]]]:
         """Children that share one block: retrieval against the block, then verification of each

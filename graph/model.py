@@ -138,3 +138,10 @@ class Fragment:
 
     def add(self, item: Node | Edge) -> None:
         (self.nodes if isinstance(item, Node) else self.edges).append(item)
+
+    def document_node(self) -> Node:
+        """The fragment's Document node (drawn by the ``structure`` extractor)."""
+        for node in self.nodes:
+            if node.id == self.document_id and node.kind == NodeKind.DOCUMENT:
+                return node
+        raise LookupError(f"fragment of {self.document_id} has no Document node: run the 'structure' extractor first")

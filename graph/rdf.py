@@ -30,6 +30,7 @@ from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 
+from .atomic import write_atomic
 from .model import EdgeKind, NodeKind, digest
 from .store import GraphStore, QuotesSources
 
@@ -348,14 +349,12 @@ def _reverse_predicates() -> dict[URIRef, str]:
 
 
 def export_turtle(store: GraphStore, path: Path) -> None:
-    from .export import write_atomic
 
     data = to_rdf(store).serialize(format="turtle")
     write_atomic(path, lambda fh: fh.write(data))
 
 
 def export_jsonld(store: GraphStore, path: Path) -> None:
-    from .export import write_atomic
 
     context = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
     data = to_rdf(store).serialize(format="json-ld", context=context, indent=1, ensure_ascii=False)

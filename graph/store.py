@@ -286,24 +286,69 @@ class Writer:
         )
         return cursor.rowcount
 
-    # --- reads inside the transaction (linkers see the fragments just written) -----------------
+    # --- what linkers read and replace (they see the fragments just written) ----------------------
+    # Linkers use these methods only, never SQL: the schema lives in this module alone.
 
-    def rows(self, sql: str, params: Iterable[Any] = ()) -> list[tuple]:
-        """A read-only query on the transaction's connection (SELECT only)."""
-        if not sql.lstrip().upper().startswith("SELECT"):
-            raise ValueError("Writer.rows runs SELECT statements only")
-        return self._db.execute(sql, tuple(params)).fetchall()
+    def document_records(self, loaded_only: bool = False) -> list[dict[str, Any]]:
+        """Every Document node (with ``loaded_only``, only those a loaded file owns, not cited-only stubs)."""
+        sql = "SELECT data FROM nodes WHERE kind='Document'" + (" AND owner IS NOT NULL" if loaded_only else "")
+        return [json.loads(row[0]) for row in self._db.execute(sql)]
 
-    def records(self, table: str, ids: Iterable[str], column: str = "id") -> list[dict[str, Any]]:
-        """Node or edge records (``table`` nodes|edges) whose ``column`` (id, owner, source, target) is in ids."""
-        if table not in ("nodes", "edges") or column not in ("id", "owner", "source", "target"):
-            raise ValueError(f"no such table/column: {table}.{column}")
-        out: list[dict[str, Any]] = []
-        for chunk in chunks(list(ids), 500):
+    def provisions_of(self, document_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+        """Per document, its provisions' id, text, heading and span, in id order."""
+        wanted = sorted(set(document_ids))
+        found: dict[str, list[dict[str, Any]]] = {d: [] for d in wanted}
+        for chunk in chunks(wanted, 500):
             marks = ",".join("?" * len(chunk))
-            out.extend(json.loads(row[0]) for row in
-                       self._db.execute(f"SELECT data FROM {table} WHERE {column} IN ({marks})", chunk))
+            rows = self._db.execute(
+                "SELECT owner, id, json_extract(data, '$.text'), json_extract(data, '$.heading'), "
+                f"json_extract(data, '$.span') FROM nodes WHERE kind='Provision' AND owner IN ({marks})", chunk)
+            for owner, node_id, text, heading, span in rows:
+                found[owner].append({"id": node_id, "text": text, "heading": heading,
+                                     "span": json.loads(span) if span else None})
+        for provisions in found.values():
+            provisions.sort(key=lambda r: r["id"])
+        return found
+
+    def document_texts(self, document_ids: Iterable[str]) -> dict[str, str]:
+        """The stored source text of each document."""
+        out: dict[str, str] = {}
+        for chunk in chunks(sorted(set(document_ids)), 500):
+            marks = ",".join("?" * len(chunk))
+            out.update(self._db.execute(f"SELECT id, text FROM documents WHERE id IN ({marks})", chunk))
         return out
+
+    def edge_ends(self, document_ids: Iterable[str], kinds: Iterable[str]) -> list[tuple[str, str, str, str]]:
+        """(owning document, source, target, kind) of the edges of these kinds the documents drew."""
+        kinds = list(kinds)
+        out: list[tuple[str, str, str, str]] = []
+        kind_marks = ",".join("?" * len(kinds))
+        for chunk in chunks(sorted(set(document_ids)), 500):
+            marks = ",".join("?" * len(chunk))
+            out.extend(self._db.execute(
+                f"SELECT owner, source, target, kind FROM edges WHERE owner IN ({marks}) AND kind IN ({kind_marks})",
+                (*chunk, *kinds)))
+        return out
+
+    def drop_links(self, kinds: Iterable[str], *, owner: str | None = None, source: str | None = None,
+                   source_kind: str | None = None) -> int:
+        """Remove the edges of these kinds drawn by ``owner`` or leaving ``source`` (only those whose source
+        node is of ``source_kind``, when given): a linker clears what it drew before drawing again."""
+        kinds = list(kinds)
+        where = [f"e.kind IN ({','.join('?' * len(kinds))})"]
+        params: list[Any] = list(kinds)
+        for column, value in (("e.owner", owner), ("e.source", source)):
+            if value is not None:
+                where.append(f"{column}=?")
+                params.append(value)
+        join = ""
+        if source_kind is not None:
+            join, where = " JOIN nodes n ON n.id = e.source", [*where, "n.kind=?"]
+            params.append(source_kind)
+        ids = [row[0] for row in self._db.execute(f"SELECT e.id FROM edges e{join} WHERE {' AND '.join(where)}",
+                                                 params)]
+        self.delete_edge_ids(ids)
+        return len(ids)
 
     def delete_edge_ids(self, ids: Iterable[str]) -> None:
         for chunk in chunks(list(ids), 500):

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from policykg.domain.names import list_separators, national_prefixes
 from policykg.domain.regions import NATION, Region, place_names, region_by_name
+from policykg.graph.components import component
 from policykg.graph.model import Edge, EdgeKind, Fragment, Node, NodeKind, entity_id
 
 from .lexicons import read_lexicon
@@ -277,6 +278,14 @@ def document_region(parsed: ParsedDocument) -> str | None:
     return parsed.meta.region.name if parsed.meta.region else None
 
 
+def initialize() -> None:
+    """Read the naming rules and index the place prefixes now rather than on the first name."""
+    lexicon()
+    _prefix_lengths()
+
+
+@component("issuer", "extract", requires=["Document"],
+           assigns=["Agency", "ISSUED_BY", "JURISDICTION", "SUCCEEDS", "Document.issuer"], initialize=initialize)
 def issuer_extractor(parsed: ParsedDocument, fragment: Fragment) -> None:
     """The Document's ``issuer`` becomes the canonical agency name, with Document -ISSUED_BY-> Agency."""
     printed = parsed.meta.issuer
@@ -284,7 +293,7 @@ def issuer_extractor(parsed: ParsedDocument, fragment: Fragment) -> None:
         return
     agency = resolve(printed, document_region(parsed))
     agency_id = add_agency(fragment, agency)
-    document = next(n for n in fragment.nodes if n.id == parsed.id and n.kind == NodeKind.DOCUMENT)
+    document = fragment.document_node()
     document.attrs["issuer"] = agency.name
     document.attrs["issuer_printed"] = printed
     span = parsed.meta.spans.get("issuer")
@@ -340,3 +349,4 @@ def agencies_before(text: str, end: int, region: str | None) -> list[tuple[int, 
         if found and found[-1][1] == end:
             return found
     return []
+

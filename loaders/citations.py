@@ -16,8 +16,9 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from policykg.domain.names import DOC_NUMBER, normalize_doc_number, org_endings_pattern, title_key
-from policykg.domain.regions import Region, leading_region, resolve_region
-from policykg.graph.model import Fragment, NodeKind
+from policykg.domain.regions import Region, leading_region, place_names, resolve_region
+from policykg.graph.components import component
+from policykg.graph.model import Fragment
 
 from .pipeline import ParsedDocument
 
@@ -201,10 +202,9 @@ def _merge(found: list[Citation]) -> list[Citation]:
     return merged
 
 
+@component("citations", "extract", requires=["Document"], assigns=["Document.citations"],
+           initialize=place_names)
 def citation_extractor(parsed: ParsedDocument, fragment: Fragment) -> None:
     """Attach the document's citations to its Document node; the citation linker draws CITES."""
     citations = extract_citations(parsed)
-    for node in fragment.nodes:
-        if node.id == parsed.id and node.kind == NodeKind.DOCUMENT:
-            node.attrs["citations"] = [c.record() for c in citations]
-            break
+    fragment.document_node().attrs["citations"] = [c.record() for c in citations]

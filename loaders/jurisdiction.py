@@ -8,7 +8,8 @@ document never removes them.
 
 from __future__ import annotations
 
-from policykg.domain.regions import NATION, Region, region_by_name
+from policykg.domain.regions import NATION, Region, load_gazetteer, region_by_name
+from policykg.graph.components import component
 from policykg.graph.model import Edge, EdgeKind, Fragment, Node, NodeKind, entity_id
 
 from .pipeline import ParsedDocument
@@ -58,6 +59,8 @@ def region_nodes(region: Region) -> tuple[list[Node], list[Edge]]:
     return nodes, edges
 
 
+@component("jurisdiction", "extract", requires=["Document"], assigns=["Region", "JURISDICTION", "PART_OF"],
+           initialize=load_gazetteer)
 def jurisdiction_extractor(parsed: ParsedDocument, fragment: Fragment) -> None:
     region = parsed.meta.region
     if region is None:

@@ -15,11 +15,14 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from policykg.graph.components import component
 from policykg.graph.model import Edge, EdgeKind, Fragment
 
+from . import agencies
 from .agencies import Agency, add_agency, agencies_at, agencies_before, document_region, looks_like_agency, resolve
 from .lexicons import read_lexicon
 from .normalize import join_lines
+from .taxonomy import facility_forms
 from .text import OffsetText
 
 if TYPE_CHECKING:
@@ -164,11 +167,9 @@ def _units_of(clause: str, region: str | None, default_word: str | None) -> tupl
 
 def _generic(unit: str) -> bool:
     """有关部门, 各医疗机构, 三级医院: a class of bodies, not one body."""
-    from .taxonomy import lexicon as taxonomy
-
     if re.search(lexicon()["annotation"]["generic"], unit):
         return True
-    return unit.removeprefix("各").removeprefix("各级") in taxonomy()["facility_forms"]
+    return unit.removeprefix("各").removeprefix("各级") in facility_forms()
 
 
 def _unit_ok(unit: str, region: str | None) -> bool:
@@ -212,12 +213,6 @@ def find_legends(parsed: ParsedDocument) -> list[Legend]:
 
 
 # --- per provision -----------------------------------------------------------------------
-
-
-def provision_text(parsed: ParsedDocument, start: int, end: int) -> OffsetText:
-    """The provision on one line; ``origin`` maps each character to its clean-text offset."""
-    body = OffsetText(parsed.clean.text[start:end], tuple(range(start, end)), len(parsed.clean.text))
-    return join_lines(body)
 
 
 def find_annotations(text: str, region: str | None) -> list[Annotation]:
@@ -266,6 +261,14 @@ class _Edges:
         self.fragment.edges.extend(self.roles.values())
 
 
+def initialize() -> None:
+    """Read the annotation forms and the naming rules now rather than on the first provision."""
+    lexicon()
+    agencies.initialize()
+
+
+@component("responsibility", "extract", requires=["Provision"], assigns=["Agency", "LEADS", "SUPPORTS"],
+           initialize=initialize)
 def responsibility_extractor(parsed: ParsedDocument, fragment: Fragment) -> None:
     edges = _Edges(parsed, fragment)
     legends = find_legends(parsed)
@@ -274,7 +277,7 @@ def responsibility_extractor(parsed: ParsedDocument, fragment: Fragment) -> None
     conf = lexicon()["confidence"]
     annotated = 0
     for pid, part in parsed.provisions:
-        text = provision_text(parsed, part.start, part.end)
+        text = parsed.one_line(part.start, part.end)
         annotations = find_annotations(text.text, edges.region)
         for annotation in annotations:
             span = parsed.source_span(text.origin[annotation.start], text.origin[annotation.end - 1] + 1)

@@ -14,10 +14,11 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from policykg.domain.names import list_separators
+from policykg.graph.components import component
 from policykg.graph.model import Edge, EdgeKind, Fragment, Node, NodeKind, target_id
 
 from .lexicons import read_lexicon
-from .responsibility import provision_text, split_units
+from .responsibility import split_units
 
 if TYPE_CHECKING:
     from .pipeline import ParsedDocument
@@ -268,6 +269,7 @@ def _universal(text: str, numeric: list[Target], column_deadline: str | None) ->
     return found
 
 
+@component("targets", "extract", requires=["Provision"], assigns=["Target", "SETS_TARGET"], initialize=lexicon)
 def targets_extractor(parsed: ParsedDocument, fragment: Fragment) -> None:
     provisions = {n.id: n for n in fragment.nodes if n.kind == NodeKind.PROVISION}
     for pid, part in parsed.provisions:
@@ -275,7 +277,7 @@ def targets_extractor(parsed: ParsedDocument, fragment: Fragment) -> None:
         if column_deadline and pid in provisions:
             provisions[pid].attrs["deadline"] = parse_deadline(column_deadline)[0] or column_deadline
         source = part.columns.get("task") if part.columns else None
-        text = provision_text(parsed, part.start, part.end)
+        text = parsed.one_line(part.start, part.end)
         if source:  # a table row: read the task cell only
             offset = text.text.find(source)
             if offset < 0:

@@ -14,10 +14,10 @@ from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from policykg.domain.regions import NATION, gazetteer, short_name
+from policykg.graph.components import component
 from policykg.graph.model import Edge, EdgeKind, Fragment, Node, NodeKind, entity_id
 
 from .lexicons import read_lexicon
-from .responsibility import provision_text
 
 if TYPE_CHECKING:
     from .pipeline import ParsedDocument
@@ -81,6 +81,11 @@ def facility_chain(name: str) -> tuple[str, ...]:
 
 
 # --- programmes --------------------------------------------------------------------------
+
+
+def facility_forms() -> dict[str, str]:
+    """Every printed form of a facility type → its canonical name (三级医院 → 三级医院, 县医院 → 县级医院…)."""
+    return lexicon()["facility_forms"]
 
 
 @cache
@@ -191,11 +196,19 @@ def _unquoted(text: str, start: int) -> Mention | None:
 # --- the graph ---------------------------------------------------------------------------
 
 
+def initialize() -> None:
+    """Read the taxonomy and index the place names of campaigns now rather than on first use."""
+    lexicon()
+    _places()
+
+
+@component("taxonomy", "extract", requires=["Provision"], assigns=["FacilityType", "Program", "MENTIONS", "BROADER"],
+           initialize=initialize)
 def taxonomy_extractor(parsed: ParsedDocument, fragment: Fragment) -> None:
     nodes = {n.id: n for n in fragment.nodes}
     linked: set[tuple[str, str]] = set()
     for pid, part in parsed.provisions:
-        text = provision_text(parsed, part.start, part.end)
+        text = parsed.one_line(part.start, part.end)
         seen: set[str] = set()
         for mention in facility_mentions(text.text) + program_mentions(text.text):
             entity = _add_entity(fragment, nodes, mention.kind, mention.name, mention.form)

@@ -9,17 +9,21 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 
+from policykg.graph.components import Component, Plan
 from policykg.graph.model import Fragment
 from policykg.graph.store import EmbeddedStore, Writer
-from policykg.loaders.pipeline import build_fragment, parse_file, warm_up
+from policykg.loaders.pipeline import build_fragment, parse_file
 from policykg.loaders.reader import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, LoadError
+
+from .pipeline import load_plan
 
 # Linkers run after the new fragments are written, inside the same transaction, and draw the
 # edges between documents (citations, derivation, continuation) for the documents that changed.
 Linker = Callable[[EmbeddedStore, Writer, list[str]], dict[str, int]]
+# Linkers that split their work over worker processes take ``jobs``.
+PARALLEL_LINKERS = frozenset({"lineage"})
 
 
 @dataclass
@@ -58,21 +62,24 @@ def build(
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
     progress: Callable[[Path], None] | None = None,
-    linkers: list[Linker] | None = None,
+    linkers: list[Linker | str] | None = None,
     jobs: int = 1,
+    plan: Plan | None = None,
 ) -> BuildReport:
     """Parse the files (in ``jobs`` worker processes when there are many) and write each changed
     document as it comes, then link what changed, all in one transaction: a failure or an
-    interrupt leaves the store as it was."""
+    interrupt leaves the store as it was. ``plan`` defaults to ``policykg/pipeline.toml``;
+    ``linkers`` replaces its linkers."""
     report = BuildReport()
+    plan = plan or load_plan(linkers=linkers)
     files = collect_files(paths, report)
     with store.transaction() as writer:
         with _phase(report, "parse and write"):
-            changed = _write_changed(files, store, writer, report, max_bytes, jobs, progress)
+            changed = _write_changed(files, store, writer, report, max_bytes, jobs, progress, plan)
         if changed:
-            for linker in linkers if linkers is not None else default_linkers(jobs):
-                with _phase(report, _name(linker).replace("_", " ")):
-                    counts = linker(store, writer, changed)
+            for linker in plan.linkers:
+                with _phase(report, "link " + linker.name.replace("_", " ")):
+                    counts = _run_linker(linker, store, writer, changed, jobs)
                 for kind, count in counts.items():
                     report.links[kind] = report.links.get(kind, 0) + count
             with _phase(report, "tidy"):
@@ -82,13 +89,20 @@ def build(
     return report
 
 
+def _run_linker(linker: Component, store: EmbeddedStore, writer: Writer, changed: list[str],
+                jobs: int) -> dict[str, int]:
+    if linker.name in PARALLEL_LINKERS:
+        return linker.run(store, writer, changed, jobs=jobs)
+    return linker.run(store, writer, changed)
+
+
 def _write_changed(files: list[Path], store: EmbeddedStore, writer: Writer, report: BuildReport, max_bytes: int,
-                   jobs: int, progress: Callable[[Path], None] | None) -> list[str]:
+                   jobs: int, progress: Callable[[Path], None] | None, plan: Plan) -> list[str]:
     """Write each parsed document whose content differs from the stored one; returns their ids.
     Documents are not held in memory: a 10k-document build streams through."""
     seen: dict[str, str] = {}  # document id → the file it was read from
     loaded: dict[str, tuple[str, str, int]] = {}
-    for path, fragment, failure in _parse_all(files, max_bytes, jobs):
+    for path, fragment, failure in _parse_all(files, max_bytes, jobs, plan):
         if progress:
             progress(path)
         if failure:
@@ -119,42 +133,48 @@ def _phase(report: BuildReport, phase: str) -> Iterator[None]:
         report.seconds[phase] = report.seconds.get(phase, 0.0) + time.perf_counter() - started
 
 
-def _name(linker: Linker) -> str:
-    return getattr(linker, "__name__", None) or getattr(getattr(linker, "func", None), "__name__", "linker")
-
-
 ParseResult = tuple[Path, Fragment | None, tuple[str, str] | None]  # path, fragment, (path, reason) on failure
 PARALLEL_MIN_FILES = 64  # below this, starting workers costs more than it saves
 PARSE_WINDOW = 32  # documents parsed ahead of the writer, per worker
 
 
-def _parse_all(files: list[Path], max_bytes: int, jobs: int) -> Iterator[ParseResult]:
+def _parse_all(files: list[Path], max_bytes: int, jobs: int, plan: Plan) -> Iterator[ParseResult]:
     """Each file parsed, in file order; in forked workers when there are many files."""
     if jobs <= 1 or len(files) < PARALLEL_MIN_FILES:
-        yield from (_parse(path, max_bytes) for path in files)
+        yield from (_parse(path, max_bytes, plan) for path in files)
         return
-    warm_up()  # workers inherit the built tables instead of each building them (~1 s)
+    global _FORKED_PLAN
+    plan.initialize()  # workers inherit the built tables instead of each building them (~1 s)
+    _FORKED_PLAN = plan  # inherited by the forked workers: components need not be picklable
+    try:
+        yield from _parse_in_pool(files, max_bytes, jobs)
+    finally:
+        _FORKED_PLAN = None
+
+
+_FORKED_PLAN: Plan | None = None
+
+
+def _parse_in_pool(files: list[Path], max_bytes: int, jobs: int) -> Iterator[ParseResult]:
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
         pending: deque[Future[ParseResult]] = deque()
         for path in files:  # a bounded window: parsed documents wait in memory only while the writer catches up
-            pending.append(pool.submit(_parse, path, max_bytes))
+            pending.append(pool.submit(_parse_forked, path, max_bytes))
             if len(pending) >= jobs * PARSE_WINDOW:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
 
 
-def _parse(path: Path, max_bytes: int) -> ParseResult:
+def _parse_forked(path: Path, max_bytes: int) -> ParseResult:
+    assert _FORKED_PLAN is not None
+    return _parse(path, max_bytes, _FORKED_PLAN)
+
+
+def _parse(path: Path, max_bytes: int, plan: Plan) -> ParseResult:
     try:
-        return path, build_fragment(parse_file(path, max_bytes)), None
+        return path, build_fragment(parse_file(path, max_bytes), plan.extractors), None
     except LoadError as exc:
         return path, None, (exc.path, exc.reason)
     except (OSError, ValueError) as exc:  # unreadable file, or text our parsers reject
         return path, None, (str(path), f"{type(exc).__name__}: {exc}")
-
-
-def default_linkers(jobs: int = 1) -> list[Linker]:
-    from policykg.graph.citelink import link_citations
-    from policykg.graph.lineage import link_provisions
-
-    return [link_citations, partial(link_provisions, jobs=jobs)]

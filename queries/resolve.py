@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from policykg.domain.numerals import chinese_to_int
+from policykg.domain.regions import region_by_name
 from policykg.graph.model import NodeKind
 
 from .common import Ambiguous, NotFound, doc_ref, key, number_key, provision_ref
@@ -163,8 +164,6 @@ def _region_level(idx: QueryIndex, region: str) -> str | None:
     for doc in idx.documents.values():
         if doc.get("region") == region:
             return doc.get("level")
-    from policykg.domain.regions import region_by_name
-
     found = region_by_name(region)
     return found.level if found else None
 

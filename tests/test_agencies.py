@@ -10,8 +10,9 @@ from _corpus import CORPUS
 
 from policykg.graph.model import EdgeKind, NodeKind
 from policykg.loaders.agencies import add_agency, issuer_extractor, resolve
-from policykg.loaders.pipeline import build_fragment, parse_file, structure_extractor
+from policykg.loaders.pipeline import build_fragment, parse_file
 from policykg.loaders.responsibility import responsibility_extractor
+from policykg.loaders.structure import structure_extractor
 
 
 def test_same_short_form_in_a_sichuan_and_a_jiangsu_document():

@@ -16,8 +16,9 @@ from _corpus import WUXI_2020 as WUXI
 
 from policykg.graph.model import EdgeKind, Fragment
 from policykg.loaders.agencies import issuer_extractor
-from policykg.loaders.pipeline import build_fragment, parse_file, structure_extractor
+from policykg.loaders.pipeline import build_fragment, parse_file
 from policykg.loaders.responsibility import find_annotations, responsibility_extractor
+from policykg.loaders.structure import structure_extractor
 
 HEADER = """{issuer}
 关于印发{title}的通知

@@ -5,7 +5,8 @@ from __future__ import annotations
 from _corpus import CORPUS
 
 from policykg.graph.model import EdgeKind, NodeKind
-from policykg.loaders.pipeline import build_fragment, parse_file, structure_extractor
+from policykg.loaders.pipeline import build_fragment, parse_file
+from policykg.loaders.structure import structure_extractor
 from policykg.loaders.taxonomy import (
     facility_chain,
     facility_mentions,

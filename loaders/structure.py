@@ -1,0 +1,81 @@
+"""Document, Section and Provision nodes, and the PART_OF edges that hold them together."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from policykg.graph.components import component
+from policykg.graph.model import Edge, EdgeKind, Fragment, Node, NodeKind, section_id
+
+if TYPE_CHECKING:
+    from .pipeline import ParsedDocument
+
+
+@component("structure", "extract", assigns=["Document", "Section", "Provision", "PART_OF"])
+def structure_extractor(parsed: ParsedDocument, fragment: Fragment) -> None:
+    """Document, Section and Provision nodes and their PART_OF edges, from the segmenter and the metadata."""
+    meta, doc_id = parsed.meta, parsed.id
+    fragment.add(
+        Node(
+            doc_id,
+            NodeKind.DOCUMENT,
+            {
+                "source": str(parsed.raw.path.name),
+                "path": str(parsed.raw.path),
+                "title": meta.title,
+                "issuer": meta.issuer,
+                "doc_number": meta.doc_number,
+                "date": meta.signed,
+                "published": meta.published,
+                "year": meta.year,
+                "region": meta.region.name if meta.region else None,
+                "level": meta.region.level if meta.region else None,
+                "parent_region": meta.region.parent if meta.region else None,
+                "encoding": parsed.raw.encoding,
+                "format": parsed.raw.format,
+                "field_spans": {k: list(parsed.source_span(*v)) for k, v in meta.spans.items()},
+            },
+            document=doc_id,
+            span=(0, len(parsed.raw.text)),
+            extractor="metadata",
+        )
+    )
+    section_ids: list[str] = []
+    for index, section in enumerate(parsed.structure.sections):
+        sid = section_id(doc_id, index)
+        section_ids.append(sid)
+        fragment.add(
+            Node(
+                sid,
+                NodeKind.SECTION,
+                {"number": section.number, "label": section.label, "title": section.title, "level": section.level},
+                document=doc_id,
+                span=parsed.source_span(section.start, section.end),
+                extractor="segment",
+            )
+        )
+        parent = section_ids[section.parent_index] if section.parent_index is not None else doc_id
+        fragment.add(_part_of(sid, parent, doc_id))
+    for pid, part in parsed.provisions:
+        attrs = {
+            "number": part.number,
+            "label": part.label,
+            "text": part.text,
+            "heading": part.heading,
+            "path": part.path,
+            "year": meta.year,
+            "region": meta.region.name if meta.region else None,
+            "level": meta.region.level if meta.region else None,
+        }
+        if part.columns:
+            attrs["columns"] = part.columns
+        fragment.add(
+            Node(pid, NodeKind.PROVISION, attrs, document=doc_id, span=parsed.source_span(part.start, part.end),
+                 extractor="segment")
+        )
+        parent = section_ids[part.section_index] if part.section_index is not None else doc_id
+        fragment.add(_part_of(pid, parent, doc_id))
+
+
+def _part_of(child: str, parent: str, doc_id: str) -> Edge:
+    return Edge(child, parent, EdgeKind.PART_OF, document=doc_id, extractor="segment")
