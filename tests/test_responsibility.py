@@ -91,22 +91,31 @@ def test_first_listed_legend_and_separately_responsible_units(tmp_path):
 
 
 def test_annotation_naming_its_own_lead(tmp_path):
-    frag = inline(tmp_path, "(一)推进医联体建设。(省卫生健康委牵头,省财政厅、省医保局按职责分工负责)\n")
-    assert roles(frag) == {(1, "lead", "四川省卫生健康委员会"), (1, "support", "四川省财政厅"),
-                           (1, "support", "四川省医疗保障局")}
+    # Units under 按职责分工负责 each lead their own part, also beside a 牵头 unit (issue 13; the
+    # convention of both golds' READMEs); a 配合 clause supports.
+    frag = inline(tmp_path, """(一)推进医联体建设。(省卫生健康委牵头,省财政厅、省医保局按职责分工负责)
+(二)完善价格机制。(省医保局牵头负责,省卫生健康委、各市(州)人民政府组织落实)
+""")
+    assert roles(frag) == {(1, "lead", "四川省卫生健康委员会"), (1, "lead", "四川省财政厅"),
+                           (1, "lead", "四川省医疗保障局"),
+                           (2, "lead", "四川省医疗保障局"), (2, "support", "四川省卫生健康委员会"),
+                           (2, "support", "四川省各市(州)人民政府")}
 
 
-def test_without_a_legend_the_first_unit_leads_at_lower_confidence_and_commas_do_not_split(tmp_path):
+def test_without_a_legend_every_listed_unit_leads_at_lower_confidence(tmp_path):
+    # No legend is invented (issue 13): a list without one, and without role words, makes every unit
+    # responsible, recorded as a lead from the list; commas do not split it into lead and support.
     frag = inline(tmp_path, "(一)深化人事制度改革。(省委编办,省卫生健康委、财政厅负责)\n")
-    assert roles(frag) == {(1, "lead", "中共四川省委机构编制委员会办公室"), (1, "support", "四川省卫生健康委员会"),
-                           (1, "support", "四川省财政厅")}
+    assert roles(frag) == {(1, "lead", "中共四川省委机构编制委员会办公室"), (1, "lead", "四川省卫生健康委员会"),
+                           (1, "lead", "四川省财政厅")}
+    assert {e.attrs["role_source"] for e in edges_of(frag, 1)} == {"list"}
     assert all(e.confidence < 0.9 for e in edges_of(frag, 1))
 
 
 def test_annotation_split_across_lines_and_pages(tmp_path):
     frag = inline(tmp_path, "(一)完善救治体系。建立健全救治机制。(省卫生健康委、省发展改\n\n 革委、财\n 政厅负责)\n")
-    assert roles(frag) == {(1, "lead", "四川省卫生健康委员会"), (1, "support", "四川省发展和改革委员会"),
-                           (1, "support", "四川省财政厅")}
+    assert roles(frag) == {(1, "lead", "四川省卫生健康委员会"), (1, "lead", "四川省发展和改革委员会"),
+                           (1, "lead", "四川省财政厅")}  # no legend: every listed unit leads
     edge = next(e for e in edges_of(frag, 1) if e.attrs["unit"] == "财政厅")
     source = frag.source_text[edge.span[0] : edge.span[1]]
     assert source.startswith("(省卫生健康委") and source.endswith("负责)")
