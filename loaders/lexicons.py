@@ -67,6 +67,13 @@ class Entries:
             raise LexiconError(f"{self.file}: {self.prefix + key!r} must be a list of strings")
         return tuple(values)
 
+    def pairs(self, key: str) -> list[tuple[str, str]]:
+        """A list of two-string lists (``[["不低于", ">="], …]``) as pairs."""
+        values = self._get(key, list, "a list of [string, string] pairs")
+        if not all(isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p) for p in values):
+            raise LexiconError(f"{self.file}: {self.prefix + key!r} must be a list of [string, string] pairs")
+        return [(a, b) for a, b in values]
+
     def mapping(self, key: str) -> dict[str, Any]:
         return dict(self._get(key, dict, "a table"))
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from policykg.domain.names import list_separators
 from policykg.graph.components import component
 from policykg.graph.model import Edge, EdgeKind, Fragment, Node, NodeKind, target_id
 
-from .lexicons import read_lexicon
+from .lexicons import Entries
 from .responsibility import split_units
 
 if TYPE_CHECKING:
@@ -27,13 +27,45 @@ EXTRACTOR = "targets"
 _PUNCT = "，,。；;：:！？!?"
 
 
+@dataclass(frozen=True)
+class TargetLexicon:
+    number: re.Pattern[str]  # a number and its unit
+    rate_units: tuple[str, ...]
+    grade_units: tuple[str, ...]
+    not_after: tuple[str, ...]
+    prefix_comparators: tuple[tuple[str, str], ...]  # (words, comparator), longest words first
+    suffix_comparators: tuple[tuple[str, str], ...]
+    goal_verbs: tuple[str, ...]
+    fillers: tuple[str, ...]
+    universal_words: tuple[str, ...]
+    needs_numeric_sentence: tuple[str, ...]
+    universal_confidence: float
+    deadlines: tuple[re.Pattern[str], ...]
+    measure_endings: re.Pattern[str]
+
+
 @cache
-def lexicon() -> dict[str, Any]:
-    data = read_lexicon("targets")
-    units = "|".join(re.escape(u) for u in sorted(data["units"], key=len, reverse=True))
-    data["number"] = re.compile(rf"(?<![\d./\-—~～至])(?P<value>\d+(?:\.\d+)?)(?P<unit>{units})")
-    data["deadline_res"] = [re.compile(p) for p in data["deadline"]["patterns"]]
-    return data
+def lexicon() -> TargetLexicon:
+    lex = Entries.of("targets")
+    units = "|".join(re.escape(u) for u in sorted(lex.strings("units"), key=len, reverse=True))
+    comparators, counts, universal = lex.table("comparators"), lex.table("counts"), lex.table("universal")
+    deadline, measure = lex.table("deadline"), lex.table("measure")
+    endings = "|".join(sorted(measure.strings("endings"), key=len, reverse=True))
+    return TargetLexicon(
+        number=re.compile(rf"(?<![\d./\-—~～至])(?P<value>\d+(?:\.\d+)?)(?P<unit>{units})"),
+        rate_units=lex.strings("rate_units"),
+        grade_units=lex.strings("grade_units"),
+        not_after=lex.strings("not_after"),
+        prefix_comparators=tuple(sorted(comparators.pairs("prefix"), key=lambda wc: -len(wc[0]))),
+        suffix_comparators=tuple(comparators.pairs("suffix")),
+        goal_verbs=counts.strings("goal_verbs"),
+        fillers=counts.strings("fillers"),
+        universal_words=universal.strings("words"),
+        needs_numeric_sentence=universal.strings("needs_numeric_sentence"),
+        universal_confidence=universal.number("confidence"),
+        deadlines=tuple(re.compile(p) for p in deadline.strings("patterns")),
+        measure_endings=re.compile(rf"(?:{endings})$"),
+    )
 
 
 @dataclass
@@ -74,9 +106,9 @@ def find_targets(text: str, column_deadline: str | None = None) -> list[Target]:
 def _numbers(text: str) -> list[_Number]:
     lex = lexicon()
     found = []
-    for m in lex["number"].finditer(text):
+    for m in lex.number.finditer(text):
         after = text[m.start("unit") :]
-        if any(after.startswith(w) for w in lex["not_after"]) or re.match(r"\s*[-—~～至]\s*\d", text[m.end() :]):
+        if any(after.startswith(w) for w in lex.not_after) or re.match(r"\s*[-—~～至]\s*\d", text[m.end() :]):
             continue
         if _inside_title(text, m.start()) or (m.start() > 0 and text[m.start() - 1].isascii()
                                                and text[m.start() - 1].isalpha()):
@@ -109,19 +141,19 @@ def _groups(text: str, numbers: list[_Number]) -> list[list[_Number]]:
 def _is_goal(text: str, group: list[_Number]) -> bool:
     lex = lexicon()
     first = group[0]
-    if first.unit in lex["rate_units"]:
+    if first.unit in lex.rate_units:
         return True
     before = _strip_fillers(text[_clause_start(text, first.start) : first.start])
-    if first.unit in lex["grade_units"]:
+    if first.unit in lex.grade_units:
         return bool(_prefix_comparator(before) or _suffix_comparator(text, group[-1].end))
-    return before.endswith(tuple(lex["counts"]["goal_verbs"]))
+    return before.endswith(lex.goal_verbs)
 
 
 def _strip_fillers(before: str) -> str:
     changed = True
     while changed:
         changed = False
-        for filler in lexicon()["counts"]["fillers"]:
+        for filler in lexicon().fillers:
             if before.endswith(filler):
                 before, changed = before[: -len(filler)], True
     return before.rstrip()
@@ -137,7 +169,7 @@ def _clause_end(text: str, pos: int) -> int:
 
 
 def _prefix_comparator(before: str) -> tuple[str, str] | None:
-    for word, comparator in sorted(lexicon()["comparators"]["prefix"], key=lambda wc: -len(wc[0])):
+    for word, comparator in lexicon().prefix_comparators:
         if before.endswith(word):
             return word, comparator
     return None
@@ -145,7 +177,7 @@ def _prefix_comparator(before: str) -> tuple[str, str] | None:
 
 def _suffix_comparator(text: str, end: int) -> tuple[str, str] | None:
     after = text[end : end + 4]
-    for word, comparator in lexicon()["comparators"]["suffix"]:
+    for word, comparator in lexicon().suffix_comparators:
         if after.startswith(word):
             return word, comparator
     return None
@@ -164,7 +196,7 @@ def _group_targets(text: str, group: list[_Number], column_deadline: str | None)
     words_end = group[-1].end + (len(suffix[0]) if suffix else 0)
     tail = text[words_end : _clause_end(text, words_end)].lstrip("的").strip(" )")
     measure, subjects = _measure_and_subjects(core, len(group))
-    if group[0].unit not in lexicon()["rate_units"] + lexicon()["grade_units"]:
+    if group[0].unit not in lexicon().rate_units + lexicon().grade_units:
         # a count: what is counted follows it (新建70个国家级、300个省级…临床重点专科)
         subjects = [text[n.end : later.start].strip(list_separators())
                     for n, later in zip(group, group[1:], strict=False)]
@@ -192,7 +224,7 @@ def _head_start(text: str, clause_start: int, pos: int) -> int:
 
 def _inner_comparator(core: str) -> tuple[str, str] | None:
     """不低于单位岗位总量的85%: the comparator may sit before the measure."""
-    for word, comparator in sorted(lexicon()["comparators"]["prefix"], key=lambda wc: -len(wc[0])):
+    for word, comparator in lexicon().prefix_comparators:
         if word in core[-16:] and comparator != "=":
             return word, comparator
     return None
@@ -203,10 +235,9 @@ def _measure_and_subjects(core: str, count: int) -> tuple[str | None, list[str]]
     ``急诊电子病历使用率`` and three subjects; without a measure word the words are the subject."""
     if not core:
         return None, []
-    endings = "|".join(sorted(lexicon()["measure"]["endings"], key=len, reverse=True))
     parts = split_units(core)
     last = parts[-1] if parts else core
-    if not re.search(rf"(?:{endings})$", last):
+    if not lexicon().measure_endings.search(last):
         return None, [core]
     if len(parts) > 1 and len(parts) - 1 == count:
         return last, parts[:-1]
@@ -230,7 +261,7 @@ def parse_deadline(text: str | None, last: bool = False) -> tuple[str | None, st
     if not text:
         return None, None
     hits = []
-    for pattern in lexicon()["deadline_res"]:
+    for pattern in lexicon().deadlines:
         hits += list(pattern.finditer(text))
     if not hits:
         return None, None
@@ -247,14 +278,14 @@ def parse_deadline(text: str | None, last: bool = False) -> tuple[str | None, st
 
 def _universal(text: str, numeric: list[Target], column_deadline: str | None) -> list[Target]:
     """全覆盖 / 全部 → 100%, only beside numeric goals of the same sentence (see lexicon/targets.toml)."""
-    rules = lexicon()["universal"]
+    lex = lexicon()
     found = []
-    for word in rules["words"]:
+    for word in lex.universal_words:
         for m in re.finditer(word, text):
             sentence_start = max(text.rfind(p, 0, m.start()) for p in "。；;") + 1
             ends = [i for i in (text.find(p, m.end()) for p in "。；;") if i >= 0]
             sentence_end = min(ends) if ends else len(text)
-            if word in rules["needs_numeric_sentence"] and not any(
+            if word in lex.needs_numeric_sentence and not any(
                 sentence_start <= t.start < sentence_end for t in numeric
             ):
                 continue
@@ -263,9 +294,9 @@ def _universal(text: str, numeric: list[Target], column_deadline: str | None) ->
             head = text[start : m.start()].strip()
             tail = text[m.end() : end].strip()
             deadline, deadline_words = _deadline(text, m.start(), column_deadline)
-            measure, subject = (tail, head) if word in rules["needs_numeric_sentence"] else (head, None)
+            measure, subject = (tail, head) if word in lex.needs_numeric_sentence else (head, None)
             found.append(Target(100.0, "%", "=", measure or None, subject or None, deadline, deadline_words,
-                                start, end, text[start:end], rules["confidence"]))
+                                start, end, text[start:end], lex.universal_confidence))
     return found
 
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from policykg.domain.regions import NATION, gazetteer, short_name
 from policykg.graph.components import component
 from policykg.graph.model import Edge, EdgeKind, Fragment, Node, NodeKind, entity_id
 
-from .lexicons import read_lexicon
+from .lexicons import Entries
 
 if TYPE_CHECKING:
     from .pipeline import ParsedDocument
@@ -25,27 +25,72 @@ if TYPE_CHECKING:
 EXTRACTOR = "taxonomy"
 
 
+@dataclass(frozen=True)
+class Facility:
+    name: str
+    broader: str | None
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ProgramRules:
+    suffixes: tuple[str, ...]
+    quoted_followers: tuple[str, ...]
+    drop: tuple[str, ...]
+    stop: tuple[str, ...]
+    min_length: int
+    campaign_canonical: str  # 健康{place}行动
+    campaign: re.Pattern[str]  # 健康四川行动 in running text
+    campaign_name: re.Pattern[str]  # a whole name that is a campaign (suffix optional)
+    verbs: tuple[re.Pattern[str], ...]  # longest first
+    leading: re.Pattern[str]  # verbs and adverbs opening a name, tried longest first
+    suffix: re.Pattern[str]
+    run: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class TaxonomyLexicon:
+    facilities: dict[str, Facility]  # canonical name → entry
+    facility_forms: dict[str, str]  # every printed form → canonical name
+    facility_re: re.Pattern[str]
+    program: ProgramRules
+
+
 @cache
-def lexicon() -> dict[str, Any]:
-    data = read_lexicon("taxonomy")
+def lexicon() -> TaxonomyLexicon:
+    lex = Entries.of("taxonomy")
+    facilities: dict[str, Facility] = {}
     forms: dict[str, str] = {}
-    for entry in data["facility"]:
-        forms[entry["name"]] = entry["name"]
-        for alias in entry.get("aliases", []):
-            forms.setdefault(alias, entry["name"])
-    data["facility_forms"] = forms
-    data["facility_by_name"] = {entry["name"]: entry for entry in data["facility"]}
-    data["facility_re"] = re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)))
-    program = data["program"]
-    campaign_suffixes = "|".join(program["campaign_suffixes"])
-    data["campaign_re"] = re.compile(rf"健康(?P<place>[\u4e00-\u9fff]{{2,3}}?)(?P<suffix>{campaign_suffixes})")
-    data["campaign_name_re"] = re.compile(rf"健康(?P<place>[\u4e00-\u9fff]{{2,3}}?)(?P<suffix>{campaign_suffixes})?")
-    data["verb_res"] = [re.compile(verb) for verb in sorted(program["verbs"], key=len, reverse=True)]
-    leading = sorted(program["strip_prefixes"] + program["verbs"], key=len, reverse=True)
-    data["leading_re"] = re.compile("|".join(re.escape(word) for word in leading))  # tried longest first
-    data["program_suffix_re"] = re.compile("|".join(sorted(program["suffixes"], key=len, reverse=True)))
-    data["run_re"] = re.compile(rf"[\u4e00-\u9fffA-Za-z0-9+]{{1,{program['max_length']}}}")
-    return data
+    for entry in lex.tables("facility"):
+        name = entry.string("name")
+        broader = entry.string("broader") if entry.has("broader") else None
+        aliases = entry.strings("aliases") if entry.has("aliases") else ()
+        facilities[name] = Facility(name, broader, aliases)
+        forms[name] = name
+        for alias in aliases:
+            forms.setdefault(alias, name)
+    facility_re = re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)))
+    return TaxonomyLexicon(facilities, forms, facility_re, _program_rules(lex.table("program")))
+
+
+def _program_rules(program: Entries) -> ProgramRules:
+    campaign_suffixes = "|".join(program.strings("campaign_suffixes"))
+    verbs = sorted(program.strings("verbs"), key=len, reverse=True)
+    leading = sorted(program.strings("strip_prefixes") + program.strings("verbs"), key=len, reverse=True)
+    return ProgramRules(
+        suffixes=program.strings("suffixes"),
+        quoted_followers=program.strings("quoted_followers"),
+        drop=program.strings("drop"),
+        stop=program.strings("stop"),
+        min_length=program.integer("min_length"),
+        campaign_canonical=program.string("campaign_canonical"),
+        campaign=re.compile(rf"健康(?P<place>[\u4e00-\u9fff]{{2,3}}?)(?P<suffix>{campaign_suffixes})"),
+        campaign_name=re.compile(rf"健康(?P<place>[\u4e00-\u9fff]{{2,3}}?)(?P<suffix>{campaign_suffixes})?"),
+        verbs=tuple(re.compile(verb) for verb in verbs),
+        leading=re.compile("|".join(re.escape(word) for word in leading)),
+        suffix=re.compile("|".join(sorted(program.strings("suffixes"), key=len, reverse=True))),
+        run=re.compile(rf"[\u4e00-\u9fffA-Za-z0-9+]{{1,{program.integer('max_length')}}}"),
+    )
 
 
 @dataclass(frozen=True)
@@ -64,8 +109,8 @@ class Mention:
 def facility_mentions(text: str) -> list[Mention]:
     lex = lexicon()
     found = []
-    for m in lex["facility_re"].finditer(text):
-        name = lex["facility_forms"][m.group(0)]
+    for m in lex.facility_re.finditer(text):
+        name = lex.facility_forms[m.group(0)]
         found.append(Mention(NodeKind.FACILITY_TYPE, name, m.group(0), m.start(), m.end(), facility_chain(name)))
     return found
 
@@ -73,10 +118,10 @@ def facility_mentions(text: str) -> list[Mention]:
 def facility_chain(name: str) -> tuple[str, ...]:
     """Broader types, nearest first: 三级公立医院 → (公立医院, 医院, 医疗机构, 医疗卫生机构)."""
     chain: list[str] = []
-    entry = lexicon()["facility_by_name"].get(name)
-    while entry and entry.get("broader") and entry["broader"] not in chain:
-        chain.append(entry["broader"])
-        entry = lexicon()["facility_by_name"].get(entry["broader"])
+    entry = lexicon().facilities.get(name)
+    while entry and entry.broader and entry.broader not in chain:
+        chain.append(entry.broader)
+        entry = lexicon().facilities.get(entry.broader)
     return tuple(chain)
 
 
@@ -85,7 +130,7 @@ def facility_chain(name: str) -> tuple[str, ...]:
 
 def facility_forms() -> dict[str, str]:
     """Every printed form of a facility type → its canonical name (三级医院 → 三级医院, 县医院 → 县级医院…)."""
-    return lexicon()["facility_forms"]
+    return lexicon().facility_forms
 
 
 @cache
@@ -103,41 +148,41 @@ def _places() -> dict[str, tuple[str, str | None]]:
 
 def campaign(place: str) -> Mention | None:
     """健康遂宁 → 健康遂宁行动, broader 健康四川行动, 健康中国行动."""
-    rules = lexicon()["program"]
+    rules = lexicon().program
     if place not in _places():
         return None
     chain: list[str] = []
     above = _places()[place][1]
     while above and above not in chain:
-        chain.append(rules["campaign_canonical"].format(place=above))
+        chain.append(rules.campaign_canonical.format(place=above))
         above = _places().get(above, (None, None))[1]
-    name = rules["campaign_canonical"].format(place=place)
+    name = rules.campaign_canonical.format(place=place)
     return Mention(NodeKind.PROGRAM, name, name, 0, 0, tuple(chain))
 
 
 def program_key(name: str) -> str:
-    for word in lexicon()["program"]["drop"]:
+    for word in lexicon().program.drop:
         name = name.replace(word, "")
     return name
 
 
 def program_mentions(text: str) -> list[Mention]:
-    rules = lexicon()["program"]
+    rules = lexicon().program
     found: list[Mention] = []
     for m in re.finditer(r"“([^“”]{2,30})”", text):
         inner, after = m.group(1), text[m.end() : m.end() + 2]
-        follower = next((w for w in rules["quoted_followers"] if after.startswith(w)), "")
+        follower = next((w for w in rules.quoted_followers if after.startswith(w)), "")
         hit = _campaign_at(inner + follower) or _campaign_at(inner)
         if hit:
             found.append(_at(hit, inner, m.start(), m.end() + len(follower)))
-        elif inner.endswith(tuple(rules["suffixes"])) or follower:
+        elif inner.endswith(rules.suffixes) or follower:
             end = m.end() + len(follower)
             found.append(_program(inner + follower, text[m.start() : end], m.start(), end))
-    for m in lexicon()["campaign_re"].finditer(text):
+    for m in rules.campaign.finditer(text):
         hit = _campaign_at(m.group(0))
         if hit and not _covered(found, m.start()):
             found.append(_at(hit, m.group(0), m.start(), m.end()))
-    for verb in lexicon()["verb_res"]:  # longest first
+    for verb in rules.verbs:  # longest first
         for m in verb.finditer(text):
             hit = _unquoted(text, m.end())
             if hit and not _covered(found, hit.start):
@@ -146,7 +191,7 @@ def program_mentions(text: str) -> list[Mention]:
 
 
 def _campaign_at(words: str) -> Mention | None:
-    m = lexicon()["campaign_name_re"].fullmatch(words)
+    m = lexicon().program.campaign_name.fullmatch(words)
     if not m:
         return None
     base = campaign(m.group("place"))
@@ -172,20 +217,19 @@ def _covered(found: list[Mention], pos: int) -> bool:
 
 def _unquoted(text: str, start: int) -> Mention | None:
     """The name right after a verb, up to its programme suffix: 实施居家社区医养结合能力提升工程."""
-    lex = lexicon()
-    rules = lex["program"]
-    run = lex["run_re"].match(text, start)
+    rules = lexicon().program
+    run = rules.run.match(text, start)
     if not run:
         return None
     words = run.group(0)
     # 继续实施…, 推进第二阶段…: verbs and adverbs belong to the sentence
-    while prefix := lex["leading_re"].match(words):
+    while prefix := rules.leading.match(words):
         words, start = words[prefix.end() :], start + prefix.end()
-    m = lex["program_suffix_re"].search(words)
+    m = rules.suffix.search(words)
     if not m:
         return None
     name = words[: m.end()]
-    if name in rules["stop"] or len(name) < rules["min_length"] or program_key(name) in rules["stop"]:
+    if name in rules.stop or len(name) < rules.min_length or program_key(name) in rules.stop:
         return None
     hit = _campaign_at(name)
     if hit:
@@ -241,7 +285,8 @@ _entity_id = lru_cache(maxsize=1 << 14)(entity_id)
 def _lexicon_aliases(kind: str, name: str) -> list[str]:
     if kind != NodeKind.FACILITY_TYPE:
         return []
-    return lexicon()["facility_by_name"].get(name, {}).get("aliases", [])
+    entry = lexicon().facilities.get(name)
+    return list(entry.aliases) if entry else []
 
 
 def _add_broader(fragment: Fragment, nodes: dict[str, Node], linked: set[tuple[str, str]], mention: Mention) -> None:
