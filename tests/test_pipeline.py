@@ -15,7 +15,6 @@ from policykg.graph.components import PipelineError, component
 from policykg.graph.store import EmbeddedStore
 from policykg.loaders.pipeline import build_fragment, parse_file
 from policykg.loaders.responsibility import responsibility_extractor
-from policykg.loaders.structure import structure_extractor
 from policykg.pipeline import DEFAULT_CONFIG, load_plan
 
 
