@@ -9,6 +9,7 @@ count is a goal only after a goal verb (``完成10135名``) or continuing an enu
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
@@ -25,6 +26,11 @@ if TYPE_CHECKING:
 
 EXTRACTOR = "targets"
 _PUNCT = "，,。；;：:！？!?"
+_SENTENCE_END = "。；;"
+# How far a target's clause or sentence may reach from its number. Real sentences are far shorter;
+# the bound keeps a page of text without punctuation linear to read (every number would otherwise
+# search the whole page for its sentence).
+WINDOW = 400
 
 
 @dataclass(frozen=True)
@@ -94,12 +100,13 @@ class _Number:
 def find_targets(text: str, column_deadline: str | None = None) -> list[Target]:
     """The targets a provision's one-line text sets, in order."""
     numbers = _numbers(text)
+    deadlines = Deadlines(text, column_deadline)
     targets: list[Target] = []
     for group in _groups(text, numbers):
         if not _is_goal(text, group):
             continue
-        targets.extend(_group_targets(text, group, column_deadline))
-    targets.extend(_universal(text, targets, column_deadline))
+        targets.extend(_group_targets(text, group, deadlines))
+    targets.extend(_universal(text, targets, deadlines))
     return sorted(targets, key=lambda t: t.start)
 
 
@@ -119,7 +126,8 @@ def _numbers(text: str) -> list[_Number]:
 
 def _inside_title(text: str, pos: int) -> bool:
     """Numbers inside 《…》 name a document, not a goal."""
-    return text.rfind("《", 0, pos) > text.rfind("》", 0, pos)
+    lo = max(0, pos - WINDOW)
+    return text.rfind("《", lo, pos) > text.rfind("》", lo, pos)
 
 
 def _groups(text: str, numbers: list[_Number]) -> list[list[_Number]]:
@@ -160,12 +168,25 @@ def _strip_fillers(before: str) -> str:
 
 
 def _clause_start(text: str, pos: int) -> int:
-    return max(text.rfind(p, 0, pos) for p in _PUNCT) + 1
+    return _start_after(text, pos, _PUNCT)
 
 
 def _clause_end(text: str, pos: int) -> int:
-    ends = [i for i in (text.find(p, pos) for p in _PUNCT) if i >= 0]
-    return min(ends) if ends else len(text)
+    return _end_before(text, pos, _PUNCT)
+
+
+def _start_after(text: str, pos: int, marks: str) -> int:
+    """Just after the last of ``marks`` before ``pos``, at most ``WINDOW`` characters back."""
+    lo = max(0, pos - WINDOW)
+    found = max(text.rfind(mark, lo, pos) for mark in marks)
+    return found + 1 if found >= 0 else lo
+
+
+def _end_before(text: str, pos: int, marks: str) -> int:
+    """The first of ``marks`` at or after ``pos``, at most ``WINDOW`` characters on."""
+    hi = min(len(text), pos + WINDOW)
+    ends = [i for i in (text.find(mark, pos, hi) for mark in marks) if i >= 0]
+    return min(ends) if ends else hi
 
 
 def _prefix_comparator(before: str) -> tuple[str, str] | None:
@@ -183,7 +204,7 @@ def _suffix_comparator(text: str, end: int) -> tuple[str, str] | None:
     return None
 
 
-def _group_targets(text: str, group: list[_Number], column_deadline: str | None) -> list[Target]:
+def _group_targets(text: str, group: list[_Number], deadlines: Deadlines) -> list[Target]:
     start = _clause_start(text, group[0].start)
     core = text[_head_start(text, start, group[0].start) : group[0].start]
     prefix = _prefix_comparator(core) or _prefix_comparator(_strip_fillers(core)) or _inner_comparator(core)
@@ -204,7 +225,7 @@ def _group_targets(text: str, group: list[_Number], column_deadline: str | None)
         measure = tail or core or None
     elif measure is None:
         measure = tail or None
-    deadline, deadline_words = _deadline(text, group[0].start, column_deadline)
+    deadline, deadline_words = deadlines.at(group[0].start)
     targets = []
     for index, number in enumerate(group):
         subject = subjects[index] if len(subjects) == len(group) else (subjects[0] if len(subjects) == 1 else None)
@@ -244,28 +265,42 @@ def _measure_and_subjects(core: str, count: int) -> tuple[str | None, list[str]]
     return (last, ["、".join(parts[:-1])]) if len(parts) > 1 else (core, [])
 
 
-def _deadline(text: str, pos: int, column_deadline: str | None) -> tuple[str | None, str | None]:
-    """The nearest deadline printed in the target's sentence, else earlier in the task, else the table's."""
-    sentence_start = max(text.rfind(p, 0, pos) for p in "。；;") + 1
-    ends = [i for i in (text.find(p, pos) for p in "。；;") if i >= 0]
-    sentence = (sentence_start, min(ends) if ends else len(text))
-    for lo, hi in (sentence, (0, sentence_start)):
-        found = parse_deadline(text[lo:hi], last=hi <= sentence_start)
-        if found:
-            return found
-    return parse_deadline(column_deadline) if column_deadline else (None, None)
+class Deadlines:
+    """The deadlines a task prints, found once (one pass per pattern) and looked up per target."""
+
+    def __init__(self, text: str, column_deadline: str | None = None):
+        self.text = text
+        self.hits = _deadline_hits(text)
+        self.starts = [h.start() for h in self.hits]
+        self.column = parse_deadline(column_deadline) if column_deadline else (None, None)
+
+    def at(self, pos: int) -> tuple[str | None, str | None]:
+        """The first deadline printed in the target's sentence, else the last one earlier in the task,
+        else the table's deadline column."""
+        start = _start_after(self.text, pos, _SENTENCE_END)
+        end = _end_before(self.text, pos, _SENTENCE_END)
+        first = bisect_left(self.starts, start)
+        if first < len(self.hits) and self.starts[first] < end:
+            return _as_date(self.hits[first])
+        if first > 0:
+            before = bisect_left(self.starts, self.starts[first - 1])  # the longest of the last start's hits
+            return _as_date(self.hits[before])
+        return self.column
 
 
-def parse_deadline(text: str | None, last: bool = False) -> tuple[str | None, str | None]:
+def _deadline_hits(text: str) -> list[re.Match[str]]:
+    """Every deadline pattern's matches, by position, the longer first where two start together."""
+    hits = [m for pattern in lexicon().deadlines for m in pattern.finditer(text)]
+    return sorted(hits, key=lambda h: (h.start(), -len(h.group(0))))
+
+
+def parse_deadline(text: str | None) -> tuple[str | None, str | None]:
     """``到2025年`` → 2025-12-31, ``2021年6月底前`` → 2021-06-30, ``2020年底`` → 2020-12-31."""
-    if not text:
-        return None, None
-    hits = []
-    for pattern in lexicon().deadlines:
-        hits += list(pattern.finditer(text))
-    if not hits:
-        return None, None
-    m = max(hits, key=lambda h: h.start()) if last else min(hits, key=lambda h: (h.start(), -len(h.group(0))))
+    hits = _deadline_hits(text) if text else []
+    return _as_date(hits[0]) if hits else (None, None)
+
+
+def _as_date(m: re.Match[str]) -> tuple[str | None, str | None]:
     year, month, day = int(m.group("y")), m.groupdict().get("m"), m.groupdict().get("d")
     if month is None:
         return f"{year:04d}-12-31", m.group(0)
@@ -276,15 +311,14 @@ def parse_deadline(text: str | None, last: bool = False) -> tuple[str | None, st
     return f"{year:04d}-{month_n:02d}-{int(day) if day else last_day:02d}", m.group(0)
 
 
-def _universal(text: str, numeric: list[Target], column_deadline: str | None) -> list[Target]:
+def _universal(text: str, numeric: list[Target], deadlines: Deadlines) -> list[Target]:
     """全覆盖 / 全部 → 100%, only beside numeric goals of the same sentence (see lexicon/targets.toml)."""
     lex = lexicon()
     found = []
     for word in lex.universal_words:
         for m in re.finditer(word, text):
-            sentence_start = max(text.rfind(p, 0, m.start()) for p in "。；;") + 1
-            ends = [i for i in (text.find(p, m.end()) for p in "。；;") if i >= 0]
-            sentence_end = min(ends) if ends else len(text)
+            sentence_start = _start_after(text, m.start(), _SENTENCE_END)
+            sentence_end = _end_before(text, m.end(), _SENTENCE_END)
             if word in lex.needs_numeric_sentence and not any(
                 sentence_start <= t.start < sentence_end for t in numeric
             ):
@@ -293,7 +327,7 @@ def _universal(text: str, numeric: list[Target], column_deadline: str | None) ->
             end = _clause_end(text, m.end())
             head = text[start : m.start()].strip()
             tail = text[m.end() : end].strip()
-            deadline, deadline_words = _deadline(text, m.start(), column_deadline)
+            deadline, deadline_words = deadlines.at(m.start())
             measure, subject = (tail, head) if word in lex.needs_numeric_sentence else (head, None)
             found.append(Target(100.0, "%", "=", measure or None, subject or None, deadline, deadline_words,
                                 start, end, text[start:end], lex.universal_confidence))

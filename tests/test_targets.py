@@ -5,6 +5,8 @@ Sentences are from the sample notices or written in their style; expected values
 
 from __future__ import annotations
 
+import sys
+
 from _corpus import CORPUS
 
 from policykg.graph.model import EdgeKind, NodeKind
@@ -101,3 +103,31 @@ def test_sample_corpus_targets():
     suining = corpus_targets("004_cad12c1d8455800e.txt")
     assert sorted(suining[17]) == [(80, "%"), (90, "%"), (100, "%"), (100, "%")]
     assert 10 not in suining  # 2021年6月底前 is a deadline, not a target
+
+
+def _calls(function, *args) -> int:
+    """How many Python and C functions a call makes: a measure of work that does not depend on the machine."""
+    count = 0
+
+    def profile(frame, event, arg) -> None:
+        nonlocal count
+        count += event in ("call", "c_call")
+
+    sys.setprofile(profile)
+    try:
+        function(*args)
+    finally:
+        sys.setprofile(None)
+    return count
+
+
+def test_target_parsing_is_linear_in_the_length_of_the_text():
+    """A page of goals with commas and no full stop (issue 15): once ~1 h per MB, every number searched
+    the whole page for its sentence. Work per character must stay flat as the page doubles."""
+    find_targets("到2025年")  # lexicon read before counting
+    unit = "到2025年达到90%，不低于"
+    small, large = unit * 2900, unit * 5800  # 40k and 81k characters
+    per_char_small = _calls(find_targets, small) / len(small)
+    per_char_large = _calls(find_targets, large) / len(large)
+    assert per_char_large < 1.1 * per_char_small
+    assert per_char_large < 50  # a generous bound: about 13 calls per character today
