@@ -51,7 +51,10 @@ def build(
 ) -> None:
     """Load documents into the store and link them; prints what was built."""
     with open_store(store, must_exist=False) as db:
-        report = _run_build(paths, db, int(max_mb * 1e6), jobs)
+        try:
+            report = _run_build(paths, db, int(max_mb * 1e6), jobs)
+        except KeyboardInterrupt:
+            fail(f"interrupted; the store {store} keeps its previous contents", code=130)
         _print_report(report, db)
     if not report.ok:
         raise typer.Exit(1)

@@ -27,10 +27,8 @@ left as they are, and the result does not depend on the order documents were loa
 from __future__ import annotations
 
 import gc
-import multiprocessing
 from collections import defaultdict
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +39,7 @@ from .linkscore import Block, EncodedDocument, PairScores, encode_document, numb
 from .model import Edge, EdgeKind
 from .store import Writer, edge_row
 from .textsim import aligned_phrases, locate
+from .workers import forked_pool
 
 METHOD = "ngram-tfidf-heading-mutual-best/3"  # /3: retrieval uses the block's own IDF
 EXTRACTOR = "lineage"
@@ -199,7 +198,7 @@ def _link_in_workers(linker: _Linker, tasks: list[Task], jobs: int) -> Iterator[
     # every inherited object and so copy the parent's memory into each worker page by page.
     gc.freeze()
     try:
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        with forked_pool(jobs, len(batches)) as pool:
             for linked in pool.map(_link_batch, batches):
                 yield from linked
     finally:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import multiprocessing
+import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +14,7 @@ from pathlib import Path
 from policykg.graph.components import Component, Plan
 from policykg.graph.model import Fragment
 from policykg.graph.store import EmbeddedStore, Writer
+from policykg.graph.workers import forked_pool
 from policykg.loaders.pipeline import build_fragment, parse_file
 from policykg.loaders.reader import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, LoadError
 
@@ -41,19 +42,40 @@ class BuildReport:
 
 
 def collect_files(paths: Iterable[Path], report: BuildReport) -> list[Path]:
-    """Files named, and the supported files under folders named, in a stable order."""
+    """Files named, and the supported files under folders named, in a stable order. A folder that
+    cannot be read and a link that points nowhere are named failures, never skipped in silence."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+            found = _supported_under(path, report)
             if not found:
-                report.failed.append((str(path), "folder holds no .txt, .md or .html files"))
+                report.failed.append((str(path), f"folder holds no {', '.join(sorted(SUPPORTED_SUFFIXES))} files"))
             files.extend(found)
+        elif path.is_symlink() and not path.exists():
+            report.failed.append((str(path), f"missing: a link to {os.readlink(path)}, which does not exist"))
         elif path.exists():
             files.append(path)
         else:
             report.failed.append((str(path), "no such file or folder"))
     return files
+
+
+def _supported_under(folder: Path, report: BuildReport) -> list[Path]:
+    def unreadable(error: OSError) -> None:
+        report.failed.append((error.filename or str(folder), f"folder cannot be read ({error.strerror})"))
+
+    found: list[Path] = []
+    for root, dirs, names in os.walk(folder, onerror=unreadable):
+        dirs.sort()
+        for name in names:
+            path = Path(root, name)
+            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+                continue
+            if path.is_symlink() and not path.exists():
+                report.failed.append((str(path), f"missing: a link to {os.readlink(path)}, which does not exist"))
+            elif path.is_file():
+                found.append(path)
+    return sorted(found)
 
 
 def build(
@@ -156,7 +178,7 @@ _FORKED_PLAN: Plan | None = None
 
 
 def _parse_in_pool(files: list[Path], max_bytes: int, jobs: int) -> Iterator[ParseResult]:
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+    with forked_pool(jobs, len(files)) as pool:
         pending: deque[Future[ParseResult]] = deque()
         for path in files:  # a bounded window: parsed documents wait in memory only while the writer catches up
             pending.append(pool.submit(_parse_forked, path, max_bytes))

@@ -1,0 +1,136 @@
+"""Folders that cannot be read, links that point nowhere, Ctrl-C and a killed build (issue 15, items 4 and 7)."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _corpus import CORPUS
+from test_build import snapshot
+
+from policykg.build import BuildReport, collect_files
+from policykg.graph.workers import forked_pool
+
+WIDE = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus-wide"
+POLICYKG = [sys.executable, "-m", "policykg"]
+
+
+_PR_CAPBSET_DROP, _CAP_DAC_OVERRIDE, _CAP_DAC_READ_SEARCH = 24, 1, 2  # linux/prctl.h, linux/capability.h
+
+
+def _without_root_file_access() -> None:
+    """In the child before exec: root without the capabilities that let it read any folder."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (_CAP_DAC_OVERRIDE, _CAP_DAC_READ_SEARCH):
+        if libc.prctl(_PR_CAPBSET_DROP, capability) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
+
+
+def test_an_unreadable_subfolder_is_a_named_failure_and_the_rest_loads() -> None:
+    # Root reads every folder; the build runs without the capabilities that allow it (as any user would).
+    with tempfile.TemporaryDirectory() as tmp:
+        top = Path(tmp) / "notices"
+        (top / "locked").mkdir(parents=True)
+        shutil.copy(CORPUS / "004_cad12c1d8455800e.txt", top)
+        shutil.copy(CORPUS / "001_10347f40a002f581.txt", top / "locked")
+        os.chmod(tmp, 0o777)
+        os.chmod(top, 0o777)
+        os.chmod(top / "locked", 0o000)
+        run = subprocess.run([*POLICYKG, "build", str(top), "--store", str(Path(tmp) / "g.db")], capture_output=True,
+                             text=True, timeout=120, preexec_fn=_without_root_file_access if os.geteuid() == 0 else None)
+        os.chmod(top / "locked", 0o755)
+    assert run.returncode == 1
+    assert f"error: {top / 'locked'}: folder cannot be read (Permission denied)" in run.stderr
+    assert "loaded 004_cad12c1d8455800e.txt: 26 provisions" in run.stdout
+
+
+def test_a_dangling_link_is_a_named_missing_file(tmp_path: Path) -> None:
+    folder = tmp_path / "notices"
+    folder.mkdir()
+    (folder / "gone.txt").symlink_to(tmp_path / "deleted.txt")
+    (tmp_path / "alone.md").symlink_to(tmp_path / "also-deleted.md")
+    report = BuildReport()
+    assert collect_files([folder, tmp_path / "alone.md"], report) == []
+    gone, empty, alone = report.failed
+    assert gone == (str(folder / "gone.txt"), f"missing: a link to {tmp_path / 'deleted.txt'}, which does not exist")
+    assert empty[0] == str(folder) and empty[1].startswith("folder holds no ")
+    assert alone == (str(tmp_path / "alone.md"), f"missing: a link to {tmp_path / 'also-deleted.md'}, which does not exist")
+
+
+def _wide_copy(tmp_path: Path) -> Path:
+    folder = tmp_path / "wide"
+    shutil.copytree(WIDE, folder)
+    for path in sorted(CORPUS.glob("*.txt")):
+        shutil.copy(path, folder)
+    return folder
+
+
+def _wait_for_writes(store: Path, timeout: float = 60) -> None:
+    """Until the build has begun writing its transaction (the write-ahead log grows)."""
+    wal = store.with_name(store.name + "-wal")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if wal.exists() and wal.stat().st_size > 64 * 1024:
+            return
+        time.sleep(0.02)
+    raise AssertionError("the build never started writing")
+
+
+def test_ctrl_c_prints_the_promised_line_and_keeps_the_store(tmp_path: Path) -> None:
+    store = tmp_path / "g.db"
+    subprocess.run([*POLICYKG, "build", str(CORPUS / "004_cad12c1d8455800e.txt"), "--store", str(store)],
+                   check=True, capture_output=True, timeout=120)
+    before = snapshot(store)
+    build = subprocess.Popen([*POLICYKG, "build", str(_wide_copy(tmp_path)), "--store", str(store), "--jobs", "1"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _wait_for_writes(store)
+    build.send_signal(signal.SIGINT)
+    _, err = build.communicate(timeout=120)
+    assert build.returncode == 130
+    assert err.strip().endswith(f"error: interrupted; the store {store} keeps its previous contents")
+    assert "Traceback" not in err
+    assert snapshot(store) == before
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_parse_workers_die_with_a_killed_build(tmp_path: Path) -> None:
+    folder = _wide_copy(tmp_path)  # 66 files: enough for the build to fork its workers
+    build = subprocess.Popen([*POLICYKG, "build", str(folder), "--store", str(tmp_path / "g.db"), "--jobs", "2"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not (workers := _children(build.pid)) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert len(workers) == 2
+    build.kill()
+    build.wait(timeout=30)
+    deadline = time.monotonic() + 20
+    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(_alive(w) for w in workers)
+
+
+def test_a_pool_never_forks_more_workers_than_there_is_work() -> None:
+    with forked_pool(8, 3) as pool:
+        assert pool._max_workers == 3
+    with forked_pool(2, 100) as pool:
+        assert pool._max_workers == 2
