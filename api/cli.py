@@ -55,6 +55,8 @@ def build(
             report = _run_build(paths, db, int(max_mb * 1e6), jobs)
         except KeyboardInterrupt:
             fail(f"interrupted; the store {store} keeps its previous contents", code=130)
+        except StoreError as exc:
+            fail(str(exc))
         _print_report(report, db)
     if not report.ok:
         raise typer.Exit(1)

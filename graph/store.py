@@ -73,18 +73,46 @@ class QuotesSources:
 class EmbeddedStore(QuotesSources):
     def __init__(self, path: Path | str):
         self.path = Path(path)
+        self.read_only = False
         try:
-            # Readers may run on a server's worker threads; the sqlite3 module is built serialized
-            # (threadsafety 3), so sharing the one connection is safe.
-            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=sqlite3.threadsafety != 3)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
-            self._db.executescript(_SCHEMA)
+            try:
+                self._db = self._connect()
+            except sqlite3.OperationalError as exc:
+                if "readonly" not in str(exc) or not self.path.exists():
+                    raise
+                self.read_only = True  # a store the user may read but not write: answer questions from it
+                self._db = self._connect_read_only()
             self._check_version()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a policykg store ({exc})") from exc
         self._graph: nx.MultiDiGraph | None = None
         self._has_evidence: set[str] = set()
+
+    def _connect(self) -> sqlite3.Connection:
+        # Readers may run on a server's worker threads; the sqlite3 module is built serialized
+        # (threadsafety 3), so sharing the one connection is safe.
+        db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=sqlite3.threadsafety != 3)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")
+            db.executescript(_SCHEMA)
+        except sqlite3.DatabaseError:
+            db.close()
+            raise
+        return db
+
+    def _connect_read_only(self) -> sqlite3.Connection:
+        """Read-only access; where even the write-ahead log's shared memory cannot be made (a read-only
+        folder), the file is read as immutable: nothing can be writing a store nobody may write."""
+        base = f"file:{self.path.resolve()}?mode=ro"
+        for uri in (base, base + "&immutable=1"):
+            db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=sqlite3.threadsafety != 3)
+            try:
+                db.execute("SELECT count(*) FROM meta").fetchone()
+                return db
+            except sqlite3.OperationalError:
+                db.close()
+        raise sqlite3.OperationalError(f"{self.path}: cannot be opened, even read-only")
 
     def close(self) -> None:
         self._db.close()
@@ -97,6 +125,8 @@ class EmbeddedStore(QuotesSources):
 
     def _check_version(self) -> None:
         row = self._db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        if row is None and self.read_only:
+            raise StoreError(f"{self.path}: not a policykg store (no schema version)")
         if row is None:
             self._db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
         elif int(row[0]) != SCHEMA_VERSION:
@@ -107,16 +137,28 @@ class EmbeddedStore(QuotesSources):
     @contextmanager
     def transaction(self) -> Iterator[Writer]:
         """All writes inside commit together or not at all."""
-        self._db.execute("BEGIN IMMEDIATE")
+        if self.read_only:
+            raise StoreError(f"{self.path}: the store is read-only; nothing was written")
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(self._write_failure(exc)) from exc
         try:
             yield Writer(self._db)
+            self._db.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            self._db.execute("ROLLBACK")
+            raise StoreError(self._write_failure(exc)) from exc
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
-        else:
-            self._db.execute("COMMIT")
         finally:
             self._graph = None
+
+    def _write_failure(self, exc: sqlite3.OperationalError) -> str:
+        if "locked" in str(exc) or "busy" in str(exc):
+            return f"{self.path}: another build is writing this store; try again when it has finished"
+        return f"{self.path}: cannot write the store ({exc}); nothing was written"
 
     def content_hash(self, document_id: str) -> str | None:
         row = self._db.execute("SELECT content_hash FROM documents WHERE id=?", (document_id,)).fetchone()

@@ -1,11 +1,13 @@
-"""Folders that cannot be read, links that point nowhere, Ctrl-C and a killed build (issue 15, items 4 and 7)."""
+"""Builds that meet bad situations: unreadable folders, dangling links, Ctrl-C, a killed build, a locked or read-only store (issue 15)."""
 
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -134,3 +136,45 @@ def test_a_pool_never_forks_more_workers_than_there_is_work() -> None:
         assert pool._max_workers == 3
     with forked_pool(2, 100) as pool:
         assert pool._max_workers == 2
+
+
+def _sample_store(tmp_path: Path) -> Path:
+    store = tmp_path / "g.db"
+    subprocess.run([*POLICYKG, "build", str(CORPUS / "004_cad12c1d8455800e.txt"), "--store", str(store)],
+                   check=True, capture_output=True, timeout=120)
+    return store
+
+
+def test_a_second_build_on_a_store_being_written_is_one_line(tmp_path: Path) -> None:
+    store = _sample_store(tmp_path)
+    holder = sqlite3.connect(store, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another build's transaction
+    try:
+        run = subprocess.run([*POLICYKG, "build", str(CORPUS / "001_10347f40a002f581.txt"), "--store", str(store)],
+                             capture_output=True, text=True, timeout=120)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert run.returncode == 1
+    assert run.stderr.strip() == f"error: {store}: another build is writing this store; try again when it has finished"
+
+
+def test_a_read_only_store_answers_and_refuses_a_build_in_one_line(tmp_path: Path) -> None:
+    store = _sample_store(tmp_path)
+    before = snapshot(store)
+    os.chmod(store, 0o444)
+    os.chmod(tmp_path, 0o555)
+    limited = _without_root_file_access if os.geteuid() == 0 else None
+    try:
+        stats = subprocess.run([*POLICYKG, "stats", "--store", str(store), "--json"], capture_output=True, text=True,
+                               timeout=120, preexec_fn=limited)
+        build = subprocess.run([*POLICYKG, "build", str(CORPUS / "001_10347f40a002f581.txt"), "--store", str(store)],
+                               capture_output=True, text=True, timeout=120, preexec_fn=limited)
+    finally:
+        os.chmod(tmp_path, 0o755)
+        os.chmod(store, 0o644)
+    assert stats.returncode == 0, stats.stderr
+    assert json.loads(stats.stdout)["Provision"] == 26
+    assert build.returncode == 1
+    assert build.stderr.strip() == f"error: {store}: the store is read-only; nothing was written"
+    assert snapshot(store) == before
