@@ -12,13 +12,14 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
+from rich.text import Text
 
-from policykg.build import BuildReport, collect_files
+from policykg.build import BuildError, BuildReport, collect_files
 from policykg.build import build as build_graph
 from policykg.graph.export import EXPORTERS
 from policykg.graph.store import EmbeddedStore, StoreError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+app = typer.Typer(add_completion=False, no_args_is_help=True)
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
@@ -36,8 +37,31 @@ def open_store(path: Path, must_exist: bool = True) -> EmbeddedStore:
     raise AssertionError("unreachable")
 
 
+class Settings:
+    debug = False  # --debug: let an unexpected failure show its traceback
+
+
+@app.callback()
+def options(debug: Annotated[bool, typer.Option("--debug", help="Show the traceback when a command fails.")]
+            = False) -> None:
+    """Turn Chinese government policy notices into a knowledge graph and ask it where tasks came from,
+    where they went, and who carries them."""
+    Settings.debug = debug
+
+
+def printable(text: object) -> str:
+    """Text as a terminal should show it: control characters (an ESC sequence in a file name) escaped."""
+    return "".join(ch if ch.isprintable() or ch == "\t" else ch.encode("unicode_escape").decode("ascii")
+                   for ch in str(text))
+
+
+def say(console: Console, label: str, style: str, message: object) -> None:
+    """One labelled line (``error: …``); the message is shown as printed, never read as Rich markup."""
+    console.print(Text.assemble((label, style), " ", printable(message)), highlight=False, soft_wrap=True)
+
+
 def fail(message: str, code: int = 1) -> None:
-    err.print(f"[red]error:[/red] {message}", highlight=False)
+    say(err, "error:", "red", message)
     raise typer.Exit(code)
 
 
@@ -50,12 +74,14 @@ def build(
     = os.cpu_count() or 1,
 ) -> None:
     """Load documents into the store and link them; prints what was built."""
+    if not 0 < max_mb < float("inf"):
+        fail(f"--max-mb {max_mb}: give the largest file to read, in megabytes (a number above 0)", code=2)
     with open_store(store, must_exist=False) as db:
         try:
             report = _run_build(paths, db, int(max_mb * 1e6), jobs)
         except KeyboardInterrupt:
             fail(f"interrupted; the store {store} keeps its previous contents", code=130)
-        except StoreError as exc:
+        except (StoreError, BuildError) as exc:
             fail(str(exc))
         _print_report(report, db)
     if not report.ok:
@@ -79,23 +105,23 @@ def _run_build(paths: list[Path], db: EmbeddedStore, max_bytes: int, jobs: int) 
 
 def _print_report(report: BuildReport, db: EmbeddedStore) -> None:
     for path, reason in report.failed:
-        err.print(f"[red]error:[/red] {path}: {reason}", highlight=False)
+        say(err, "error:", "red", f"{path}: {reason}")
     for warning in report.warnings:
-        err.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+        say(err, "warning:", "yellow", warning)
     for name, doc_id, provisions in report.loaded:
-        out.print(f"loaded {name}: {provisions} provisions ({doc_id})", highlight=False)
+        say(out, "loaded", "", f"{name}: {provisions} provisions ({doc_id})")
     for name in report.unchanged:
-        out.print(f"unchanged {name}", highlight=False)
+        say(out, "unchanged", "", name)
     counts = db.counts()
     stubs = db.stub_document_count()  # SQL, not the in-memory graph: a summary must not load the whole store
     links = ", ".join(f"{k} {v}" for k, v in sorted(report.links.items())) or "none"
-    out.print(
-        f"store {db.path}: {counts.get('Document', 0) - stubs} documents (+{stubs} cited only), "
+    say(
+        out, "store", "",
+        f"{db.path}: {counts.get('Document', 0) - stubs} documents (+{stubs} cited only), "
         f"{counts.get('Provision', 0)} provisions, "
         f"{counts.get('Agency', 0)} agencies; this build: {len(report.loaded)} loaded, "
         f"{len(report.unchanged)} unchanged, {len(report.failed)} failed, {len(report.warnings)} warnings; "
         f"links drawn: {links}",
-        highlight=False,
     )
     phases = ", ".join(f"{phase} {seconds:.1f} s" for phase, seconds in report.seconds.items())
     out.print(f"time: {sum(report.seconds.values()):.1f} s ({phases})", highlight=False)
@@ -115,7 +141,7 @@ def export(
             EXPORTERS[format](db, output)
         except OSError as exc:
             fail(f"{output}: cannot write ({exc.strerror or exc})")
-    out.print(f"wrote {output} ({format})", highlight=False)
+    say(out, "wrote", "", f"{output} ({format})")
 
 
 @app.command()
@@ -148,6 +174,8 @@ def main() -> None:
     _register_command_modules()
     try:
         app()
-    except KeyboardInterrupt:
-        err.print("interrupted; the store keeps its previous contents")
-        sys.exit(130)
+    except Exception as exc:  # expected failures are one-line errors already; this is the unexpected rest
+        if Settings.debug:
+            raise
+        say(err, "error:", "red", f"{type(exc).__name__}: {exc} (run with --debug for the traceback)")
+        sys.exit(1)

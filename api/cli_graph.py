@@ -55,7 +55,10 @@ def push_command(
 
 def _credentials(url: str) -> tuple[str | None, str | None]:
     """Neo4j needs a password: from the environment, else asked for on a terminal (never argv)."""
-    scheme = urlsplit(url).scheme.lower()
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError as exc:
+        fail(f"--to {url}: not a server URL ({exc})", code=2)
     if scheme not in NEO4J_SCHEMES or os.environ.get("POLICYKG_NEO4J_PASSWORD"):
         return None, None
     if not sys.stdin.isatty():

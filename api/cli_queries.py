@@ -343,9 +343,9 @@ def serve(
 
 
 def _open_backend(url: str) -> Any:
-    from policykg.graph.cypher import open_backend
+    from policykg.graph.cypher import CypherStoreError, open_backend
 
     try:
         return open_backend(url)
-    except (ValueError, OSError, ConnectionError) as exc:
+    except (CypherStoreError, ValueError, OSError, ConnectionError) as exc:
         fail(f"--backend {url}: {exc}")

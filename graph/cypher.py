@@ -384,7 +384,11 @@ def open_backend(url: str, user: str | None = None, password: str | None = None)
     Credentials come from the arguments, else from ``POLICYKG_NEO4J_USER``/``POLICYKG_NEO4J_PASSWORD``
     (``POLICYKG_FALKORDB_USER``/``POLICYKG_FALKORDB_PASSWORD`` for FalkorDB), never from the URL.
     """
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (a bad port raises only when read)
+    except ValueError as exc:
+        raise CypherStoreError(f"{url}: not a server URL ({exc})") from exc
     scheme = parts.scheme.lower()
     if parts.username or parts.password:
         raise CypherStoreError("put credentials in environment variables, not in the URL (process listings show it)")

@@ -12,6 +12,8 @@ from typing import Any
 
 from .cypher import CypherStoreError
 
+CONNECT_SECONDS = 10.0
+
 
 class Neo4jAdapter:
     def __init__(self, uri: str, auth: tuple[str, str] | None = None, database: str | None = None):
@@ -19,7 +21,9 @@ class Neo4jAdapter:
         from neo4j.exceptions import AuthError, ConfigurationError, DriverError, Neo4jError
 
         try:
-            self._driver = GraphDatabase.driver(uri, auth=auth)
+            # A listener that accepts but never speaks Bolt must fail in seconds, not after the driver's 60 s.
+            self._driver = GraphDatabase.driver(uri, auth=auth, connection_timeout=CONNECT_SECONDS,
+                                                connection_acquisition_timeout=CONNECT_SECONDS)
         except (ConfigurationError, ValueError) as exc:
             raise CypherStoreError(f"{uri}: {exc}") from exc
         self.database = database

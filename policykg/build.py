@@ -7,6 +7,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,10 @@ from .pipeline import load_plan
 Linker = Callable[[EmbeddedStore, Writer, list[str]], dict[str, int]]
 # Linkers that split their work over worker processes take ``jobs``.
 PARALLEL_LINKERS = frozenset({"lineage"})
+
+
+class BuildError(Exception):
+    """A build that stopped before it could commit; the store keeps its previous contents."""
 
 
 @dataclass
@@ -179,13 +184,21 @@ _FORKED_PLAN: Plan | None = None
 
 def _parse_in_pool(files: list[Path], max_bytes: int, jobs: int) -> Iterator[ParseResult]:
     with forked_pool(jobs, len(files)) as pool:
-        pending: deque[Future[ParseResult]] = deque()
+        pending: deque[tuple[Path, Future[ParseResult]]] = deque()
         for path in files:  # a bounded window: parsed documents wait in memory only while the writer catches up
-            pending.append(pool.submit(_parse_forked, path, max_bytes))
+            pending.append((path, pool.submit(_parse_forked, path, max_bytes)))
             if len(pending) >= jobs * PARSE_WINDOW:
-                yield pending.popleft().result()
+                yield _result(*pending.popleft())
         while pending:
-            yield pending.popleft().result()
+            yield _result(*pending.popleft())
+
+
+def _result(path: Path, future: Future[ParseResult]) -> ParseResult:
+    try:
+        return future.result()
+    except BrokenProcessPool as exc:
+        raise BuildError(f"a parse worker stopped (killed, or out of memory) while the build read {path} or a "
+                         "file beside it; nothing was stored — try again, with --jobs 1 to see which file") from exc
 
 
 def _parse_forked(path: Path, max_bytes: int) -> ParseResult:
