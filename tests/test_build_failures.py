@@ -20,7 +20,6 @@ from test_build import snapshot
 from policykg.build import BuildReport, collect_files
 from policykg.graph.workers import forked_pool
 
-WIDE = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus-wide"
 POLICYKG = [sys.executable, "-m", "policykg"]
 
 
@@ -66,23 +65,32 @@ def test_a_dangling_link_is_a_named_missing_file(tmp_path: Path) -> None:
     assert alone == (str(tmp_path / "alone.md"), f"missing: a link to {tmp_path / 'also-deleted.md'}, which does not exist")
 
 
-def _wide_copy(tmp_path: Path) -> Path:
-    folder = tmp_path / "wide"
-    shutil.copytree(WIDE, folder)
-    for path in sorted(CORPUS.glob("*.txt")):
-        shutil.copy(path, folder)
+def _many_notices(tmp_path: Path, count: int = 80) -> Path:
+    """``count`` distinct notices, enough for the build to fork workers: the Sichuan 2020 reform notice
+    again and again, each under a 文号 of its own."""
+    folder = tmp_path / "many"
+    folder.mkdir()
+    text = (CORPUS / "003_4e3b855310d5ce42.txt").read_text(encoding="utf-8")
+    assert "川办发〔2020〕53 号" in text
+    for index in range(count):
+        (folder / f"{index:03d}.txt").write_text(text.replace("川办发〔2020〕53 号", f"川办发〔2020〕{1000 + index}号"),
+                                                 encoding="utf-8")
     return folder
 
 
-def _wait_for_writes(store: Path, timeout: float = 60) -> None:
-    """Until the build has begun writing its transaction (the write-ahead log grows)."""
-    wal = store.with_name(store.name + "-wal")
+def _wait_until_reading(pid: int, folder: Path, index: int, timeout: float = 120) -> None:
+    """Until the build has the ``index``-th notice open: the notices before it are parsed and written."""
+    wanted = str(folder / f"{index:03d}.txt")
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if wal.exists() and wal.stat().st_size > 64 * 1024:
-            return
-        time.sleep(0.02)
-    raise AssertionError("the build never started writing")
+        try:
+            if any(os.readlink(fd) >= wanted for fd in Path(f"/proc/{pid}/fd").iterdir()
+                   if os.readlink(fd).startswith(str(folder))):
+                return
+        except FileNotFoundError:  # a descriptor closed while we looked
+            pass
+        time.sleep(0.005)
+    raise AssertionError(f"the build never opened {wanted}")
 
 
 def test_ctrl_c_prints_the_promised_line_and_keeps_the_store(tmp_path: Path) -> None:
@@ -90,9 +98,10 @@ def test_ctrl_c_prints_the_promised_line_and_keeps_the_store(tmp_path: Path) -> 
     subprocess.run([*POLICYKG, "build", str(CORPUS / "004_cad12c1d8455800e.txt"), "--store", str(store)],
                    check=True, capture_output=True, timeout=120)
     before = snapshot(store)
-    build = subprocess.Popen([*POLICYKG, "build", str(_wide_copy(tmp_path)), "--store", str(store), "--jobs", "1"],
+    folder = _many_notices(tmp_path, count=200)
+    build = subprocess.Popen([*POLICYKG, "build", str(folder), "--store", str(store), "--jobs", "1"],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    _wait_for_writes(store)
+    _wait_until_reading(build.pid, folder, 20)
     build.send_signal(signal.SIGINT)
     _, err = build.communicate(timeout=120)
     assert build.returncode == 130
@@ -116,13 +125,13 @@ def _alive(pid: int) -> bool:
 
 
 def test_parse_workers_die_with_a_killed_build(tmp_path: Path) -> None:
-    folder = _wide_copy(tmp_path)  # 66 files: enough for the build to fork its workers
+    folder = _many_notices(tmp_path)
     build = subprocess.Popen([*POLICYKG, "build", str(folder), "--store", str(tmp_path / "g.db"), "--jobs", "2"],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
-    while not (workers := _children(build.pid)) and time.monotonic() < deadline:
+    while len(workers := _children(build.pid)) < 2 and time.monotonic() < deadline:
         time.sleep(0.02)
-    assert len(workers) == 2
+    assert workers  # the pool forks its second worker only when the first is busy
     build.kill()
     build.wait(timeout=30)
     deadline = time.monotonic() + 20
