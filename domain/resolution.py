@@ -452,20 +452,17 @@ def _organ_name(organ, region_name: str, region: Region | None, printed: str) ->
 
 def _department_name(department: Department, ending: str | None, region_name: str,
                      level: str) -> tuple[str, Department]:
-    """The department's official name in a jurisdiction: the province's line-up at province level,
-    the printed ending below it."""
+    """The department's official name in a jurisdiction: at province level the province's line-up
+    where it names the body, else the printed ending, else the default; below it the printed ending."""
     d = directory()
     lineup = d.provinces.get(_province_of(region_name) or "")
     if level == "province":
         if lineup and department.key in lineup.instead:
             department, ending = d.department(lineup.instead[department.key]), None
         core = lineup.names.get(department.key) if lineup else None
-        if department.kind == "vertical" and ending:
-            chosen = ending
-        else:
-            chosen = department.province
-            if lineup and lineup.municipality:
-                chosen = department.municipality or d.rules.municipality_ending_swap.get(chosen, chosen)
+        chosen = ending or department.province  # a printed ending is evidence where the line-up is silent
+        if lineup and lineup.municipality and not ending:
+            chosen = department.municipality or d.rules.municipality_ending_swap.get(chosen, chosen)
         core = core or department.stem + chosen
     else:
         chosen = ending or department.below
