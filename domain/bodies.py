@@ -101,8 +101,8 @@ class _Table:
             raise self._fail(key, f"a regular expression ({exc})") from exc
 
 
-def _read(name: str) -> _Table:
-    path = BODIES_DIR / name
+def _read(folder: Path, name: str) -> _Table:
+    path = folder / name
     try:
         with path.open("rb") as handle:
             return _Table(path, tomllib.load(handle))
@@ -323,10 +323,10 @@ def _organs(local: _Table) -> tuple[Organ, ...]:
                        row.mapping("by_level")) for row in local.rows("organ"))
 
 
-def _provinces(departments: tuple[Department, ...]) -> dict[str, ProvinceLineup]:
+def _provinces(folder: Path, departments: tuple[Department, ...]) -> dict[str, ProvinceLineup]:
     keys = {d.key for d in departments}
     out = {}
-    for row in _read("provinces.toml").rows("province"):
+    for row in _read(folder, "provinces.toml").rows("province"):
         lineup = ProvinceLineup(row.text("name"), row.flag("municipality"), row.mapping("names"),
                                 row.mapping("below"), row.mapping("instead"), row.text("source"), row.flag("checked"))
         for table in ("names", "below", "instead"):
@@ -340,19 +340,19 @@ def _provinces(departments: tuple[Department, ...]) -> dict[str, ProvinceLineup]
     return out
 
 
-def _central() -> tuple[CentralBody, ...]:
+def _central(folder: Path) -> tuple[CentralBody, ...]:
     return tuple(CentralBody(row.text("name"), row.texts("shorts"), row.kind(), row.text("category"))
-                 for row in _read("central.toml").rows("body"))
+                 for row in _read(folder, "central.toml").rows("body"))
 
 
-def _vertical() -> tuple[VerticalUnit, ...]:
+def _vertical(folder: Path) -> tuple[VerticalUnit, ...]:
     return tuple(VerticalUnit(row.regex("pattern"), row.text("name"), row.kind(), row.flag("any_place"),
                               row.texts("places"), row.flag("municipality"))
-                 for row in _read("vertical.toml").rows("unit"))
+                 for row in _read(folder, "vertical.toml").rows("unit"))
 
 
-def _units() -> tuple[tuple[NamedUnit, ...], tuple[SuffixRule, ...], ZoneRules]:
-    units = _read("units.toml")
+def _units(folder: Path) -> tuple[tuple[NamedUnit, ...], tuple[SuffixRule, ...], ZoneRules]:
+    units = _read(folder, "units.toml")
     named = tuple(NamedUnit(row.text("name"), row.texts("shorts"), row.optional_text("region"), row.kind())
                   for row in units.rows("named"))
     suffixes = tuple(SuffixRule(row.texts("endings", required=True), row.kind(), row.flag("resolved"))
@@ -361,15 +361,15 @@ def _units() -> tuple[tuple[NamedUnit, ...], tuple[SuffixRule, ...], ZoneRules]:
     return named, suffixes, ZoneRules(zone.texts("zone_endings", required=True), zone.mapping("committee_forms"))
 
 
-def _collectives() -> CollectiveRules:
-    table = _read("collectives.toml")
+def _collectives(folder: Path) -> CollectiveRules:
+    table = _read(folder, "collectives.toml")
     quantifiers = tuple(Quantifier(row.text("word"), row.flag("all")) for row in table.rows("quantifiers"))
     levels = tuple(LevelWord(row.text("word"), row.level("level"), row.flag("subset")) for row in table.rows("levels"))
     return CollectiveRules(quantifiers, levels, table.mapping("town_bodies"), table.texts("classes", required=True))
 
 
-def _successions() -> tuple[Succession, ...]:
-    table = _read("succession.toml")
+def _successions(folder: Path) -> tuple[Succession, ...]:
+    table = _read(folder, "succession.toml")
     out = [Succession(row.text("old"), row.text("new"), row.text("date"), row.text("words"), row.flag("reverse"),
                       endings=row.texts("endings")) for row in table.rows("rule")]
     out += [Succession(row.text("old"), row.text("new"), row.text("date"), row.text("words"), central=True)
@@ -382,8 +382,8 @@ def _successions() -> tuple[Succession, ...]:
     return tuple(out)
 
 
-def _reading_rules() -> ReadingRules:
-    table = _read("rules.toml")
+def _reading_rules(folder: Path) -> ReadingRules:
+    table = _read(folder, "rules.toml")
     return ReadingRules(
         jurisdiction_words=table.mapping("jurisdiction_words"), party_words=table.mapping("party_words"),
         ending_level=table.mapping("ending_level"), party_prefixes=table.texts("party_prefixes", required=True),
@@ -428,19 +428,24 @@ def _index_by_forms(records: tuple, name_of) -> dict:
 
 @cache
 def directory() -> Directory:
-    """The whole directory, read and checked once."""
-    local = _read("local.toml")
+    """The directory shipped in ``domain/bodies/``, read and checked once."""
+    return load_directory(BODIES_DIR)
+
+
+def load_directory(folder: Path) -> Directory:
+    """Read and check every data file of a directory folder."""
+    local = _read(folder, "local.toml")
     departments = _departments(local)
     ending_shorts = _ending_shorts(local)
-    named, suffixes, zones = _units()
+    named, suffixes, zones = _units(folder)
     party = _party(local)
     organs = _organs(local)
-    central = _central()
+    central = _central(folder)
     return Directory(
-        departments=departments, ending_shorts=ending_shorts, provinces=_provinces(departments),
-        central=central, party=party, organs=organs, vertical=_vertical(), named=named,
-        suffixes=suffixes, zones=zones, collectives=_collectives(), successions=_successions(),
-        rules=_reading_rules(),
+        departments=departments, ending_shorts=ending_shorts, provinces=_provinces(folder, departments),
+        central=central, party=party, organs=organs, vertical=_vertical(folder), named=named,
+        suffixes=suffixes, zones=zones, collectives=_collectives(folder), successions=_successions(folder),
+        rules=_reading_rules(folder),
         department_forms=_department_forms(departments, ending_shorts),
         central_forms=_index_by_forms(central, lambda b: b.name),
         party_forms=_index_by_forms(party.bodies, lambda b: b.core),
