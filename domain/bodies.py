@@ -157,6 +157,7 @@ class PartyBody:
     core: str
     shorts: tuple[str, ...]
     own: bool  # named without the committee word (中共四川省纪律检查委员会)
+    by_level: dict[str, str] = field(default_factory=dict)  # 办公厅 at province level, 办公室 below
 
 
 @dataclass(frozen=True)
@@ -255,6 +256,7 @@ class ReadingRules:
     ending_level: dict[str, str]
     party_prefixes: tuple[str, ...]
     trailing_words: tuple[str, ...]
+    leading_words: tuple[str, ...]
     body_endings: tuple[str, ...]
     municipality_ending_swap: dict[str, str]
     town_offices: tuple[str, ...]
@@ -312,7 +314,8 @@ def _ending_shorts(local: _Table) -> dict[str, tuple[str, ...]]:
 
 def _party(local: _Table) -> PartyRules:
     party = local.table("party")
-    bodies = [PartyBody(row.text("core"), row.texts("shorts"), False) for row in party.rows("body")]
+    bodies = [PartyBody(row.text("core"), row.texts("shorts"), False, row.mapping("by_level"))
+              for row in party.rows("body")]
     bodies += [PartyBody(row.text("core"), row.texts("shorts"), True) for row in party.rows("own")]
     return PartyRules(party.text("template"), party.text("committee"), party.mapping("committee_by_suffix"),
                       party.text("own_template"), tuple(bodies))
@@ -388,6 +391,7 @@ def _reading_rules(folder: Path) -> ReadingRules:
         jurisdiction_words=table.mapping("jurisdiction_words"), party_words=table.mapping("party_words"),
         ending_level=table.mapping("ending_level"), party_prefixes=table.texts("party_prefixes", required=True),
         trailing_words=table.texts("trailing_words", required=True),
+        leading_words=table.texts("leading_words", required=True),
         body_endings=table.texts("body_endings", required=True),
         municipality_ending_swap=table.mapping("municipality_ending_swap"),
         town_offices=table.texts("town_offices", required=True),

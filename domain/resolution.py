@@ -83,8 +83,12 @@ _SECOND_NAMES = re.compile(r"^(?P<main>.+?)\((?P<names>[^()]+)\)$")
 
 
 def normalise(form: str) -> str:
-    """Spaces dropped, brackets folded, role words that close an annotation's unit cut off."""
+    """Spaces dropped, brackets folded, labels that open and role words that close a unit cut off."""
     form = _SPACE.sub("", form).translate(_FOLD)
+    for label in sorted(directory().rules.leading_words, key=len, reverse=True):
+        if form.startswith(label) and len(form) > len(label) + 2:
+            form = form[len(label):].lstrip(":：")
+            break
     words = sorted(directory().rules.trailing_words, key=len, reverse=True)
     cut = True
     while cut:
@@ -307,7 +311,8 @@ def _party_body(core: str, region: str | None, printed: str) -> Body | None:
         return Body(party.own_template.format(region=region, core=body.core), printed, region, "party", "rule")
     committee = next((word for suffix, word in party.committee_by_suffix.items() if region.endswith(suffix)),
                      party.committee)
-    name = party.template.format(region=region, committee=committee, core=body.core)
+    level = place_of(region).level or "county"
+    name = party.template.format(region=region, committee=committee, core=body.by_level.get(level, body.core))
     return Body(name, printed, region, "party", "rule")
 
 
