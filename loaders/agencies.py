@@ -17,10 +17,12 @@ from typing import TYPE_CHECKING, Any
 
 from policykg.domain.bodies import directory
 from policykg.domain.names import list_separators
+from policykg.domain.regions import region_by_name
 from policykg.domain.resolution import Body, distribute, place_of, resolve_body, successions
 from policykg.graph.components import component
 from policykg.graph.model import Edge, EdgeKind, Fragment, Node, NodeKind, entity_id
 
+from .jurisdiction import region_nodes
 from .lexicons import read_lexicon
 
 if TYPE_CHECKING:
@@ -111,9 +113,27 @@ def _attrs(name: str, region: str | None, kind: str, resolved: bool, basis: str,
 
 
 def _add_jurisdiction(fragment: Fragment, agency_id: str, region: str | None) -> None:
-    if region:
-        # Like the node, the link belongs to no single document.
-        fragment.add(Edge(agency_id, entity_id(NodeKind.REGION, region), EdgeKind.JURISDICTION, extractor=EXTRACTOR))
+    if not region:
+        return
+    # Like the node, the link belongs to no single document.
+    fragment.add(Edge(agency_id, entity_id(NodeKind.REGION, region), EdgeKind.JURISDICTION, extractor=EXTRACTOR))
+    _add_region(fragment, region)
+
+
+def _add_region(fragment: Fragment, region: str) -> None:
+    """The Region node an agency's JURISDICTION edge points at (广东省 for 广东省广播电视局 in a Sichuan
+    notice, each city of a collective's members), with its chain, unless the fragment has it."""
+    found = region_by_name(region)
+    if found is None:
+        return
+    present = {n.id for n in fragment.nodes if n.kind == NodeKind.REGION}
+    nodes, edges = region_nodes(found)
+    for node in nodes:
+        if node.id not in present:
+            fragment.add(node)
+    for edge in edges:
+        if edge.source not in present:
+            fragment.add(edge)
 
 
 def _shared_node(fragment: Fragment, name: str, region: str | None, kind: str) -> str:
