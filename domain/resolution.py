@@ -217,10 +217,12 @@ def _place_region(name: str) -> Region | None:
 
 
 def _collective(form: str, place: Place) -> Body | None:
+    rules = directory().collectives
+    if form in rules.bare and place.region:
+        return Body(f"{place.region}各{form}", form, place.region, "collective", "rule")
     quantifier = _quantifier(form)
     if quantifier is None or len(form) <= len(quantifier):
         return None
-    rules = directory().collectives
     rest = form[len(quantifier):]
     home = place.region
     if rest in rules.classes or (rest.startswith("相关") and rest[2:] in rules.classes):
@@ -391,12 +393,22 @@ def _relative(form: str, place: Place, printed: str | None = None) -> Body | Non
     for word, level in sorted(rules.jurisdiction_words.items(), key=lambda kv: -len(kv[0])):
         if form.startswith(word) and len(form) > len(word) + 1:
             region = place.at(level)
+            if region is None and level == "town" and place.county:
+                return _each_town(form, word, place.county, printed)
             if region is None:
                 return Body(printed, printed, None, "unknown", "none") if _known_core(form[len(word):]) else None
             return _within(form[len(word):], region, printed)
     if place.county and (town := _town_prefixed(form, place)):
         return town
     return None
+
+
+def _each_town(form: str, word: str, county: str, printed: str) -> Body | None:
+    """街道消防安全委员会 in a district notice: every street office's committee, a collective."""
+    core, resolved = _collective_core(form[len(word):], "town")
+    if not resolved:
+        return None
+    return Body(f"{county}各{word}{core}", printed, county, "collective", "rule")
 
 
 def _bare(form: str, place: Place, printed: str) -> Body | None:

@@ -25,8 +25,9 @@ from policykg.domain.bodies import BODIES_DIR, DirectoryError, directory, load_d
 from policykg.domain.resolution import distribute, resolve_body, successions
 from policykg.graph.model import EdgeKind, NodeKind
 from policykg.loaders.agencies import issuer_extractor, resolve, unresolved_mentions
-from policykg.loaders.pipeline import build_fragment, parse_file, structure_extractor
+from policykg.loaders.pipeline import build_fragment, parse_file
 from policykg.loaders.responsibility import responsibility_extractor
+from policykg.loaders.structure import structure_extractor
 
 needs_wide = pytest.mark.skipif(not WIDE.is_dir(), reason=f"the wide corpus is not at {WIDE}")
 
