@@ -319,3 +319,21 @@ def test_a_malformed_data_file_names_the_file_and_the_key(tmp_path):
                          encoding="utf-8")
     with pytest.raises(DirectoryError, match=r"provinces\.toml: province\[0\]\.names: unknown department key 'educashun'"):
         load_directory(folder)
+
+
+@needs_wide
+def test_a_hongkou_notice_names_its_district_bodies_in_full():
+    hongkou = _by_printed(WIDE / "310109_construction_waste_hongkou_2022.md")
+    assert hongkou["虹口区住房保障和房屋管理局"]["name"] == "上海市虹口区住房保障和房屋管理局"
+    assert hongkou["上海市公安局虹口分局"]["region"] == "上海市虹口区"
+    assert hongkou["虹口区人民政府"]["name"] == "上海市虹口区人民政府"
+    # a temporary headquarters no rule knows: kept as printed
+    headquarters = hongkou["虹口区旧区改造和房屋征收工作指挥部"]
+    assert (headquarters["name"], headquarters["resolved"]) == ("虹口区旧区改造和房屋征收工作指挥部", False)
+
+
+def test_a_street_level_body_in_a_district_notice_is_every_streets():
+    # 310101_grassroots_fire_governance_2023: 建立健全街道消防安全委员会
+    body = resolve("街道消防安全委员会", "上海市黄浦区")
+    assert (body.name, body.kind, body.region) == ("上海市黄浦区各街道消防安全委员会", "collective", "上海市黄浦区")
+    assert resolve("小区居委", "上海市杨浦区").name == "上海市杨浦区各小区居委"
