@@ -150,6 +150,37 @@ def _towns() -> dict[tuple[str, str | None, str], tuple[str, ...]]:
     return out
 
 
+def towns_of(county: Region) -> tuple[Region, ...]:
+    """The towns and street offices of a county-level division, longest name first."""
+    if county.level != "county" or county.parent is None:
+        return ()
+    parent = region_by_name(county.parent)
+    if parent is None:
+        return ()
+    province = parent.name if parent.level == "province" else parent.parent
+    local = county.local or county.name
+    if province is None:
+        return ()
+    towns = _towns().get((province, parent.name, local), ())
+    return tuple(_division(province, parent.name, local, town) for town in towns)
+
+
+def divisions_of(region: Region) -> tuple[Region, ...]:
+    """The divisions right below a province (its cities; a municipality's districts and counties),
+    a city (its counties) or a county (its towns), by the gazetteer."""
+    if region.level == "county":
+        return towns_of(region)
+    if region.level == "province":
+        node = gazetteer().get(region.name, {})
+        if region.name in node:  # a municipality: its one city entry holds the districts
+            return tuple(_division(region.name, region.name, county) for county, _ in _children(node[region.name]))
+        return tuple(_division(region.name, city) for city, _ in _children(node))
+    if region.level == "city" and region.parent:
+        node = gazetteer().get(region.parent, {}).get(region.name, {})
+        return tuple(_division(region.parent, region.name, county) for county, _ in _children(node))
+    return ()
+
+
 def _children(node: Any) -> list[tuple[str, Any]]:
     if not isinstance(node, dict):
         return []

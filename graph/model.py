@@ -38,6 +38,7 @@ class EdgeKind(StrEnum):
     CITES = "CITES"  # Document → Document
     SUCCEEDS = "SUCCEEDS"  # Agency → the Agency it replaced
     BROADER = "BROADER"  # FacilityType → broader FacilityType; Program → parent Program
+    MEMBER_OF = "MEMBER_OF"  # Agency → the collective Agency it belongs to (成都市人民政府 → 四川省各市(州)人民政府)
 
 
 SHARED_KINDS = frozenset({NodeKind.AGENCY, NodeKind.REGION, NodeKind.FACILITY_TYPE, NodeKind.PROGRAM})

@@ -235,6 +235,8 @@ def _add_edge(graph: Graph, record: dict[str, Any], iris: Iris, kinds: dict[str,
         graph.add((source, PROV.wasDerivedFrom, target))
     elif kind == EdgeKind.BROADER:
         graph.add((source, SKOS.broader, target))
+    elif kind == EdgeKind.MEMBER_OF:
+        graph.add((source, ORG.memberOf, target))
 
 
 def _derivation(graph: Graph, record: dict[str, Any], rel: URIRef, source: URIRef, target: URIRef) -> None:

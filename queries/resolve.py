@@ -122,6 +122,9 @@ def resolve_entities(
     exact = keep(idx.aliases.get(key(name), set()), scope)
     if exact:
         return [(i, "alias") for i in exact]
+    canonical = _by_directory(idx, name, scope, wanted)
+    if canonical:
+        return [(i, "directory") for i in canonical]
     prefixed = _with_region_prefix(idx, name, keep, scope)
     if prefixed:
         return [(i, "region+alias") for i in prefixed]
@@ -130,6 +133,19 @@ def resolve_entities(
         return []
     partial = keep({i for n, i in idx.entity_names if k in n}, scope)
     return [(i, "partial") for i in partial]
+
+
+def _by_directory(idx: QueryIndex, name: str, scope: str | None, wanted: set[str] | None) -> list[str]:
+    """A name the loaders would resolve (省医保局 in 四川省 → 四川省医疗保障局): the agency of that name."""
+    if wanted is not None and NodeKind.AGENCY not in wanted:
+        return []
+    from policykg.domain.resolution import resolve_body
+
+    body = resolve_body(name, scope)
+    if not body.resolved or body.name == name:
+        return []
+    return sorted(i for i in idx.aliases.get(key(body.name), set())
+                  if (idx.node(i) or {}).get("kind") == NodeKind.AGENCY)
 
 
 def _with_region_prefix(idx: QueryIndex, name: str, keep, scope: str | None) -> list[str]:
