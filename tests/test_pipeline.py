@@ -15,10 +15,11 @@ from policykg.graph.components import PipelineError, component
 from policykg.graph.store import EmbeddedStore
 from policykg.loaders.pipeline import build_fragment, parse_file
 from policykg.loaders.responsibility import responsibility_extractor
-from policykg.pipeline import DEFAULT_CONFIG, load_plan
+from policykg.pipeline import DEFAULT_CONFIG, load_plan, register_components
 
 
 def test_an_extractor_without_its_prerequisite_is_refused_by_name() -> None:
+    register_components()  # as every build does: the hint names the registered component that would help
     parsed = parse_file(SUINING_2021)
     with pytest.raises(PipelineError) as caught:
         build_fragment(parsed, [responsibility_extractor])
