@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import schemathesis
+from _net import free_port
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
@@ -152,14 +152,8 @@ def test_openapi_and_docs(client):
 # --- a real server -------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_policykg_serve_answers_on_loopback(corpus_store_path: Path, corpus_store):
-    port = _free_port()
+    port = free_port()
     command = [sys.executable, "-m", "policykg", "serve", "--store", str(corpus_store_path), "--port", str(port)]
     server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               env={**os.environ, "PYTHONUNBUFFERED": "1"})

@@ -9,7 +9,6 @@ tests/artifacts/ for a person to look at; page timings are printed (reported, ne
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from _net import free_port
 
 CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,12 +33,6 @@ playwright_api = pytest.importorskip("playwright.sync_api", reason="the playwrig
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no chromium at {CHROMIUM} (apt install chromium)")
 
 TIMINGS: list[tuple[str, float, float]] = []  # (page, ms until the page says it is ready, ms the app measured)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _get(url: str) -> int:
@@ -57,7 +51,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     built = subprocess.run([*command, "build", str(CORPUS), "--store", str(store)], capture_output=True, text=True,
                            timeout=600)
     assert built.returncode == 0, built.stderr[-2000:]
-    port = _free_port()
+    port = free_port()
     log = (tmp_path_factory.mktemp("web-log") / "serve.log").open("w")
     proc = subprocess.Popen([*command, "serve", "--store", str(store), "--host", "127.0.0.1", "--port", str(port)],
                             stdout=log, stderr=subprocess.STDOUT)
