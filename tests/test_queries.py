@@ -181,9 +181,7 @@ def test_entity_short_form_read_in_a_region(corpus_store):
         queries.entity(corpus_store, "不存在的机构名称")
 
 
-def test_entity_region_node_when_regions_are_in_the_graph(corpus_store):
-    if not corpus_store.nodes("Region"):
-        pytest.skip("Region nodes are not built yet (lineage issue)")
+def test_entity_region_node_with_its_parent_region(corpus_store):
     match = queries.entity(corpus_store, "遂宁市", kind="Region").matches[0]
     parents = [n.node.label for n in match.neighbours.items if n.edge == "PART_OF" and
                n.direction == "out"]
@@ -210,9 +208,7 @@ def test_lineage_downstream_has_the_city_task_and_the_later_plan(linked_store):
                      ("CONTINUES", pid(linked_store, f"{SICHUAN_2024_PLAN}:3"))}
 
 
-def test_lineage_on_the_linked_corpus_when_the_linker_has_run(corpus_store):
-    if not corpus_store.edges("DERIVES_FROM"):
-        pytest.skip("no DERIVES_FROM edges yet (lineage linker not in the pipeline)")
+def test_lineage_drawn_by_the_linker_on_the_corpus(corpus_store):
     answer = queries.lineage(corpus_store, f"{SUINING_2021_POINTS}:7")
     upstream = {h.target.id for h in answer.upstream.items}
     assert pid(corpus_store, f"{SICHUAN_2020_POINTS}:15") in upstream
@@ -279,9 +275,7 @@ def test_compare_themes_link_to_their_provisions(linked_store):
         assert theme.provisions_a or theme.provisions_b
 
 
-def test_compare_facility_themes_when_mentions_are_extracted(linked_store):
-    if not linked_store.edges("MENTIONS"):
-        pytest.skip("no MENTIONS edges yet (entities issue)")
+def test_compare_facility_type_themes(linked_store):
     answer = queries.compare(linked_store, "四川省", 2020, 2024)
     facilities = {t.name: t for t in answer.themes.items if t.kind == "facility_type"}
     chest_pain = next((t for name, t in facilities.items() if "胸痛" in name), None)
