@@ -157,6 +157,9 @@ def test_a_researchers_walk_through_the_pages(server: str, page, capsys: pytest.
     # The page is served by the same server, Chinese-first, with no request leaving it.
     outside: list[str] = []
     tab.on("request", lambda req: outside.append(req.url) if not req.url.startswith(server) else None)
+    # The pages read answers as the schema states them; a read that throws must not pass unseen.
+    thrown: list[str] = []
+    tab.on("pageerror", lambda exc: thrown.append(str(exc)))
 
     # Search: the emergency-care task is found in the Sichuan 2020 work points and Suining 2021.
     _ready(tab, "01-search", "search", lambda: tab.goto(f"{server}/ui/#/search"))
@@ -240,6 +243,7 @@ def test_a_researchers_walk_through_the_pages(server: str, page, capsys: pytest.
     fresh.close()
 
     assert outside == [], f"requests left the server: {outside[:5]}"
+    assert thrown == [], f"the pages threw: {thrown[:5]}"
     _report(capsys, first)
 
 
