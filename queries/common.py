@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from .answers import (
     AgencyRef,
+    Answer,
     Candidate,
     DocRef,
     Evidence,
@@ -131,7 +132,13 @@ def agency_ref(idx: QueryIndex, agency_id: str) -> AgencyRef:
 
 
 def responsible_agency(idx: QueryIndex, agency_id: str, role: Role) -> ResponsibleAgency:
-    return ResponsibleAgency(**dict(agency_ref(idx, agency_id)), role=role)
+    return extend(agency_ref(idx, agency_id), ResponsibleAgency, role=role)
+
+
+def extend[M: Answer](base: Answer, model: type[M], **fields: Any) -> M:
+    """``base`` as a ``model`` that extends its class with ``fields`` (an AgencyRef with its role)."""
+    # __dict__ holds a model's field values; dict(base) would probe base.keys() and raise on the way.
+    return model(**base.__dict__, **fields)
 
 
 def _agency_kind(node: dict[str, Any]) -> str | None:

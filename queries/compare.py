@@ -25,7 +25,7 @@ from .answers import (
     ThemeTarget,
 )
 from .changes import target_changes, targets_of
-from .common import NotFound, doc_ref, method_of, page, provision_brief, provision_ref, score_of, walk_edges
+from .common import NotFound, doc_ref, extend, method_of, page, provision_brief, provision_ref, score_of, walk_edges
 from .index import QueryIndex, index_for
 
 THEME_KINDS: dict[str, ThemeKind] = {NodeKind.PROGRAM: "program", NodeKind.FACILITY_TYPE: "facility_type"}
@@ -46,7 +46,7 @@ def compare(
     kept_a = {a for _, a, _ in pairs}
     kept = [_kept(idx, b, a, edge) for b, a, edge in pairs]
     themes = _section_themes(idx, provs_a, provs_b, pairs) + _entity_themes(idx, provs_a, provs_b)
-    changes = [ComparedTargetChange(**dict(c), provision_a=k.a.id, provision_b=k.b.id)
+    changes = [extend(c, ComparedTargetChange, provision_a=k.a.id, provision_b=k.b.id)
                for k in kept for c in k.target_changes if c.change != "same"]
     return CompareAnswer(
         region=name,
@@ -173,4 +173,4 @@ def _theme(idx: QueryIndex, kind: ThemeKind, status: Status, theme: tuple[str, s
 
 
 def _theme_targets(idx: QueryIndex, provisions: list[str]) -> list[ThemeTarget]:
-    return [ThemeTarget(**dict(t), provision=p) for p in provisions for t in targets_of(idx, p)]
+    return [extend(t, ThemeTarget, provision=p) for p in provisions for t in targets_of(idx, p)]

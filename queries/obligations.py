@@ -17,7 +17,7 @@ from .answers import (
     RoleCounts,
     YearCounts,
 )
-from .common import Ambiguous, NotFound, agency_ref, doc_ref_or_none, provision_ref, window
+from .common import Ambiguous, NotFound, agency_ref, doc_ref_or_none, extend, provision_ref, window
 from .index import QueryIndex, index_for
 from .resolve import entity_candidate, resolve_entities
 
@@ -50,7 +50,7 @@ def obligations(
     shown = window(edges, limit, offset)
     return ObligationsAnswer(
         agency=agency_ref(idx, agency_id),
-        agencies=[RelatedAgency(**dict(agency_ref(idx, a)), relation=rel) for a, rel in agencies.items()],
+        agencies=[extend(agency_ref(idx, a), RelatedAgency, relation=rel) for a, rel in agencies.items()],
         total=len(edges),
         counts=_counts(light),
         by_year=_by_year(light),
@@ -144,7 +144,11 @@ def _by_year(light: list[Light]) -> list[YearCounts]:
     years: dict[int | None, list[Light]] = defaultdict(list)
     for row in light:
         years[row["year"]].append(row)
-    return [YearCounts(year=y, **dict(_counts(rs)), total=len(rs)) for y, rs in years.items()]
+    by_year = []
+    for y, rs in years.items():
+        counts = _counts(rs)
+        by_year.append(YearCounts(year=y, lead=counts.lead, support=counts.support, total=len(rs)))
+    return by_year
 
 
 def _by_document(idx: QueryIndex, rows: list[Obligation], light: list[Light]) -> list[DocumentObligations]:

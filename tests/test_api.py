@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import subprocess
@@ -140,6 +141,23 @@ def test_json_keeps_chinese_readable(client):
     assert response.headers["content-type"] == "application/json; charset=utf-8"
     assert "四川省医疗保障局" in response.content.decode("utf-8")
     assert b"\\u" not in response.content
+
+
+def test_openapi_states_the_answer_models(client):
+    """Each route's response schema is the model its query function returns."""
+    openapi = client.get("/openapi.json").json()
+    answered = {path: next(iter(op["get"]["responses"]["200"]["content"].values()))["schema"]["$ref"].rsplit("/", 1)[1]
+                for path, op in openapi["paths"].items()}
+    assert answered == {
+        "/documents": "Page_DocRef_", "/documents/{ref}": "DocumentAnswer", "/provisions/{ref}": "ProvisionAnswer",
+        "/provisions/{ref}/lineage": "LineageAnswer", "/cascade/{ref}": "CascadeAnswer",
+        "/obligations": "ObligationsAnswer", "/compare": "CompareAnswer", "/search": "SearchAnswer",
+        "/entities": "EntityAnswer",
+    }
+    for name in set(answered.values()) - {"Page_DocRef_"}:
+        schema = getattr(m, name).model_json_schema(ref_template="#/components/schemas/{model}")
+        assert openapi["components"]["schemas"][name]["properties"] == schema["properties"], name
+    assert openapi["info"]["version"] == importlib.metadata.version("policykg")
 
 
 def test_openapi_and_docs(client):
