@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import gc
 from collections.abc import Awaitable, Callable
+from enum import Enum
 from typing import Annotated, Any, Literal
 
 from fastapi import FastAPI, Path, Query, Request
@@ -75,7 +76,7 @@ class AnswerResponse(Response):
 Ask = Callable[..., Awaitable[Answer]]
 
 
-def answers(app: FastAPI, path: str, tags: list[str]) -> Callable[[Ask], Ask]:
+def answers(app: FastAPI, path: str, tags: list[str | Enum]) -> Callable[[Ask], Ask]:
     """``app.get(path)`` for a function that answers a model. The model, the function's return
     annotation, is the route's response model (FastAPI reads the wrapped function's signature), so
     OpenAPI states exactly what is answered; the answer is written by ``model_dump_json`` rather

@@ -150,7 +150,7 @@ def _mentions(idx: QueryIndex, provs: list[str]) -> dict[str, list[str]]:
 
 
 def _kind(idx: QueryIndex, entity: str) -> ThemeKind:
-    return THEME_KINDS.get((idx.node(entity) or {}).get("kind"), "entity")
+    return THEME_KINDS.get((idx.node(entity) or {}).get("kind") or "", "entity")
 
 
 def _name(idx: QueryIndex, entity: str) -> str:

@@ -154,8 +154,8 @@ def _by_year(light: list[Light]) -> list[YearCounts]:
 def _by_document(idx: QueryIndex, rows: list[Obligation], light: list[Light]) -> list[DocumentObligations]:
     """The page's rows by document; each document's counts are over all its rows, not the page."""
     per_doc: dict[str | None, list[Light]] = defaultdict(list)
-    for row in light:
-        per_doc[row["document"]].append(row)
+    for entry in light:
+        per_doc[entry["document"]].append(entry)
     docs: dict[str | None, list[Obligation]] = defaultdict(list)
     for row in rows:
         docs[row.provision.document].append(row)
