@@ -336,8 +336,9 @@ class Obligation(Answer):
     """The id of the agency holding the role (a predecessor's or successor's with ``follow_succession``)."""
     relation: Relation | None
     role_source: str | None
-    """Where the role was read: annotation (括注), legend (括注 and its explanation), table (任务表),
-    issuer (the issuer of a work-points notice), text (联合/会同 in the text)."""
+    """Where the role was read (``loaders/responsibility.py``): annotation (括注 with role words), legend
+    (a list read by the notice's 说明), list (a list with neither: every unit leads), table (任务表),
+    heading (a duty list headed by the unit), issuer (the issuer of a work plan), text (联合/会同)."""
     words: str | None
     """The words the role was read from: 省医保局、财政厅负责."""
     as_written: str | None

@@ -17,7 +17,7 @@
   const LEVEL_RANK = { national: 0, province: 1, city: 2, county: 3 };
   const KINDS = { DERIVES_FROM: "落实上级", CONTINUES: "延续往年" };
   const ROLES = { lead: "牵头", support: "配合" };
-  const ROLE_SOURCES = { annotation: "条款括注", legend: "括注+说明", table: "任务表", issuer: "发文机关", text: "正文" };
+  const ROLE_SOURCES = { annotation: "条款括注", legend: "括注+说明", list: "责任单位列表", table: "任务表", heading: "职责条目", issuer: "发文机关", text: "正文" };
   const CHANGES = { raised: "提高", lowered: "降低", same: "不变", changed: "改变", added: "新增", dropped: "删除" };
   const STATUS = { kept: "保留", added: "新增", dropped: "删除" };
   const THEME_KINDS = { section: "篇章", facility_type: "设施类型", program: "项目", FacilityType: "设施类型", Program: "项目", entity: "实体" };
