@@ -1,11 +1,11 @@
-"""The questions on the command line: tables on a terminal, ``--json`` (the query's answer) for scripts.
+"""The questions on the command line: tables on a terminal, ``--json`` (the answer model's JSON) for scripts.
 
-Imported by ``policykg.api.cli.main``; each command is a thin shell over one query function.
+Imported by ``policykg.api.cli.main``. Each command is a thin shell over one query function, and
+each answer model has one renderer (``_show_*``) that prints it as tables.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,6 +17,22 @@ from rich.text import Text
 
 from policykg import queries
 from policykg.api.cli import DEFAULT_STORE, StoreOption, app, err, fail, open_store, out
+from policykg.graph.store import EmbeddedStore
+from policykg.queries.answers import (
+    Answer,
+    CascadeAnswer,
+    CompareAnswer,
+    DocRef,
+    EntityAnswer,
+    EntityCandidate,
+    LineageAnswer,
+    ObligationsAnswer,
+    ProvisionBrief,
+    ProvisionRef,
+    SearchAnswer,
+    TargetChange,
+    ThemeTarget,
+)
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the answer as JSON (for scripts).")]
 LimitOption = Annotated[int | None, typer.Option("--limit", min=1, help="At most this many items per list.")]
@@ -26,7 +42,9 @@ YearOption = Annotated[int | None, typer.Option("--year", min=1900, max=2100)]
 CLIP = 60
 
 
-def _answer(store: Path, ask: Callable[[Any], dict[str, Any]], as_json: bool, show: Callable[[dict], None]) -> None:
+def _answer[A: Answer](store: Path, ask: Callable[[EmbeddedStore], A], as_json: bool,
+                       show: Callable[[A], None]) -> None:
+    """Ask the question of the store; print the answer as JSON or through its renderer."""
     with open_store(store) as db:
         try:
             answer = ask(db)
@@ -35,16 +53,22 @@ def _answer(store: Path, ask: Callable[[Any], dict[str, Any]], as_json: bool, sh
         except ValueError as exc:
             fail(str(exc), code=2)
     if as_json:
-        print(json.dumps(answer, ensure_ascii=False, indent=1))
+        print(answer.model_dump_json(indent=1))
     else:
         show(answer)
 
 
 def _explain(exc: queries.QueryError) -> None:
     for candidate in exc.candidates[:20]:
-        label = candidate.get("name") or candidate.get("cite") or candidate.get("title") or candidate.get("id")
-        where = f" ({candidate['region']})" if candidate.get("region") else ""
-        err.print(f"  candidate: {label}{where}  [{candidate.get('id')}]", highlight=False, markup=False)
+        match candidate:
+            case ProvisionRef():
+                label = candidate.cite
+            case DocRef():
+                label = candidate.title or candidate.id
+            case EntityCandidate():
+                label = candidate.name or candidate.id
+        where = f" ({candidate.region})" if candidate.region else ""
+        err.print(f"  candidate: {label}{where}  [{candidate.id}]", highlight=False, markup=False)
     fail(exc.message, code=1 if isinstance(exc, queries.NotFound) else 2)
 
 
@@ -86,23 +110,22 @@ def obligations(
             as_json, _show_obligations)
 
 
-def _show_obligations(answer: dict[str, Any]) -> None:
-    agency = answer["agency"]
-    aliases = "、".join(a for a in agency["aliases"] if a != agency["name"])
-    counts = answer["counts"]
-    out.print(f"[bold]{escape(agency['name'])}[/bold]" + escape(f" (also {aliases})" if aliases else "")
-              + f": {answer['total']} provisions, {counts['lead']} lead, {counts['support']} support", highlight=False)
-    out.print("by year: " + ", ".join(f"{y['year']}: {y['lead']} lead / {y['support']} support"
-                                      for y in answer["by_year"]), highlight=False, markup=False)
-    for group in answer["documents"]:
-        doc = group["document"] or {}
-        title = (f"{doc.get('doc_number') or ''} {doc.get('title') or ''} ({group['year']}): "
-                 f"{group['counts']['lead']} lead, {group['counts']['support']} support")
+def _show_obligations(answer: ObligationsAnswer) -> None:
+    agency = answer.agency
+    aliases = "、".join(a for a in agency.aliases if a != agency.name)
+    counts = answer.counts
+    out.print(f"[bold]{escape(agency.name)}[/bold]" + escape(f" (also {aliases})" if aliases else "")
+              + f": {answer.total} provisions, {counts.lead} lead, {counts.support} support", highlight=False)
+    out.print("by year: " + ", ".join(f"{y.year}: {y.lead} lead / {y.support} support" for y in answer.by_year),
+              highlight=False, markup=False)
+    for group in answer.documents:
+        doc = group.document
+        name = f"{doc.doc_number or ''} {doc.title or ''}" if doc else ""
+        title = f"{name} ({group.year}): {group.counts.lead} lead, {group.counts.support} support"
         table = Table("item", "heading", "role", "as written", title=escape(title), title_justify="left")
-        for row in group["obligations"]:
-            via = f" via {row['relation']}" if row["relation"] else ""
-            _row(table, row["provision"]["label"], _clip(row["provision"]["heading"], 30), row["role"] + via,
-                          _clip(row["words"], 50))
+        for row in group.obligations:
+            via = f" via {row.relation}" if row.relation else ""
+            _row(table, row.provision.label, _clip(row.provision.heading, 30), row.role + via, _clip(row.words, 50))
         out.print(table)
 
 
@@ -122,27 +145,26 @@ def lineage(
     _answer(store, lambda db: queries.lineage(db, provision, depth, limit, offset), as_json, _show_lineage)
 
 
-def _show_lineage(answer: dict[str, Any]) -> None:
-    prov = answer["provision"]
-    where = f"{prov['heading'] or ''} ({prov['region']}, {prov['year']})"
-    out.print(f"[bold]{escape(prov['cite'])}[/bold] " + escape(where), highlight=False)
-    out.print(_clip(prov["text"], 200), highlight=False, markup=False)
-    for hop in answer["document_lineage"]:
-        out.print(f"document {hop['kind']} {hop['document']['title'] or hop['document']['doc_number']}",
+def _show_lineage(answer: LineageAnswer) -> None:
+    prov = answer.provision
+    where = f"{prov.heading or ''} ({prov.region}, {prov.year})"
+    out.print(f"[bold]{escape(prov.cite)}[/bold] " + escape(where), highlight=False)
+    out.print(_clip(prov.text, 200), highlight=False, markup=False)
+    for link in answer.document_lineage:
+        out.print(f"document {link.kind} {link.document.title or link.document.doc_number}",
                   highlight=False, markup=False)
-    for direction in ("upstream", "downstream"):
+    for direction, hops in (("upstream", answer.upstream), ("downstream", answer.downstream)):
         table = Table("depth", "link", "from", "to", "score", "evidence (from | to)",
-                      title=f"{direction}: {answer[direction]['total']} hops", title_justify="left")
-        for hop in answer[direction]["items"]:
-            evidence = hop["evidence"][0] if hop["evidence"] else {}
-            quotes = f"{_clip(evidence.get('source_quote'), 30)} | {_clip(evidence.get('target_quote'), 30)}"
-            _row(table, str(hop["depth"]), hop["kind"], _cite(hop["source"]), _cite(hop["target"]),
-                          _score(hop["score"]), quotes if evidence else "")
+                      title=f"{direction}: {hops.total} hops", title_justify="left")
+        for hop in hops.items:
+            first = hop.evidence[0] if hop.evidence else None
+            quotes = f"{_clip(first.source_quote, 30)} | {_clip(first.target_quote, 30)}" if first else ""
+            _row(table, str(hop.depth), hop.kind, _cite(hop.source), _cite(hop.target), _score(hop.score), quotes)
         out.print(table)
 
 
-def _cite(prov: dict[str, Any]) -> str:
-    return f"{prov['cite']} {_clip(prov['heading'], 20)}"
+def _cite(prov: ProvisionBrief | ProvisionRef) -> str:
+    return f"{prov.cite} {_clip(prov.heading, 20)}"
 
 
 # --- cascade ------------------------------------------------------------------------------------
@@ -160,34 +182,35 @@ def cascade(
     _answer(store, lambda db: queries.cascade(db, ref, limit, offset), as_json, _show_cascade)
 
 
-def _show_cascade(answer: dict[str, Any]) -> None:
-    root = answer["root"]
-    name = root["provision"]["cite"] if root["provision"] else (root["document"] or {}).get("title")
-    out.print(f"[bold]{escape(name or '')}[/bold]: {answer['total']} derived provisions", highlight=False)
-    for group in answer["regions"]:
+def _show_cascade(answer: CascadeAnswer) -> None:
+    root = answer.root
+    name = root.provision.cite if root.provision else root.document.title if root.document else None
+    out.print(f"[bold]{escape(name or '')}[/bold]: {answer.total} derived provisions", highlight=False)
+    for group in answer.regions:
         table = Table("provision", "derives from", "score", "targets", "agencies added",
-                      title=f"{group['region']}: {group['count']}", title_justify="left")
-        for item in group["items"]:
-            changes = ", ".join(f"{c['change']} {_target_words(c)}" for c in item["target_changes"])
-            added = "、".join(a["name"] for a in item["agencies"]["added"])
-            _row(table, _cite(item["provision"]), _cite(item["derives_from"]), _score(item["score"]),
-                          _clip(changes, 40), _clip(added, 30))
+                      title=f"{group.region}: {group.count}", title_justify="left")
+        for item in group.items:
+            changes = ", ".join(f"{c.change} {_target_words(c)}" for c in item.target_changes)
+            added = "、".join(a.name for a in item.agencies.added)
+            _row(table, _cite(item.provision), _cite(item.derives_from), _score(item.score), _clip(changes, 40),
+                 _clip(added, 30))
         out.print(table)
-    coverage = answer["coverage"]
-    if coverage["note"]:
-        out.print(coverage["note"], highlight=False, markup=False)
+    coverage = answer.coverage
+    if coverage.note:
+        out.print(coverage.note, highlight=False, markup=False)
         return
-    rows = coverage["subdivisions"]
-    out.print(f"coverage of {coverage['scope']}: {len(coverage['covered'])} of {len(rows)} show a derived provision",
+    rows = coverage.subdivisions
+    out.print(f"coverage of {coverage.scope}: {len(coverage.covered)} of {len(rows)} show a derived provision",
               highlight=False, markup=False)
     for row in rows:
-        out.print(f"  {row['region']}: {row['status']}" + (f" ({row['derived']})" if row["derived"] else ""),
+        out.print(f"  {row.region}: {row.status}" + (f" ({row.derived})" if row.derived else ""),
                   highlight=False, markup=False)
 
 
-def _target_words(change: dict[str, Any]) -> str:
-    before, after = change.get("before") or {}, change.get("after") or {}
-    return f"{before.get('words') or ''} → {after.get('words') or ''}".strip(" →")
+def _target_words(change: TargetChange) -> str:
+    before = change.before.words if change.before else None
+    after = change.after.words if change.after else None
+    return f"{before or ''} → {after or ''}".strip(" →")
 
 
 # --- compare ------------------------------------------------------------------------------------
@@ -207,39 +230,37 @@ def compare(
     _answer(store, lambda db: queries.compare(db, region, year_a, year_b, limit, offset), as_json, _show_compare)
 
 
-def _show_compare(answer: dict[str, Any]) -> None:
-    counts = answer["counts"]
-    out.print(f"[bold]{answer['region']} {answer['year_a']} → {answer['year_b']}[/bold]: "
-              f"{counts['provisions_a']} → {counts['provisions_b']} provisions; kept {counts['kept']}, "
-              f"added {counts['added']}, dropped {counts['dropped']}", highlight=False)
-    for side in ("documents_a", "documents_b"):
-        for doc in answer[side]:
-            out.print(f"  {doc['year']}: {doc['doc_number'] or ''} {doc['title']}", highlight=False, markup=False)
-    kept = Table(str(answer["year_a"]), str(answer["year_b"]), "score", "target changes",
-                 title=f"kept ({answer['kept']['total']})", title_justify="left")
-    for pair in answer["kept"]["items"]:
-        changes = ", ".join(f"{c['change']} {_target_words(c)}" for c in pair["target_changes"]
-                            if c["change"] != "same")
-        _row(kept, _cite(pair["a"]), _cite(pair["b"]), _score(pair["score"]), _clip(changes, 40))
+def _show_compare(answer: CompareAnswer) -> None:
+    counts = answer.counts
+    out.print(f"[bold]{answer.region} {answer.year_a} → {answer.year_b}[/bold]: "
+              f"{counts.provisions_a} → {counts.provisions_b} provisions; kept {counts.kept}, "
+              f"added {counts.added}, dropped {counts.dropped}", highlight=False)
+    for doc in answer.documents_a + answer.documents_b:
+        out.print(f"  {doc.year}: {doc.doc_number or ''} {doc.title}", highlight=False, markup=False)
+    kept = Table(str(answer.year_a), str(answer.year_b), "score", "target changes",
+                 title=f"kept ({answer.kept.total})", title_justify="left")
+    for pair in answer.kept.items:
+        changes = ", ".join(f"{c.change} {_target_words(c)}" for c in pair.target_changes if c.change != "same")
+        _row(kept, _cite(pair.a), _cite(pair.b), _score(pair.score), _clip(changes, 40))
     out.print(kept)
-    for status in ("added", "dropped"):
-        table = Table("provision", "text", title=f"{status} ({answer[status]['total']})", title_justify="left")
-        for prov in answer[status]["items"]:
-            _row(table, _cite(prov), _clip(prov["text"]))
+    for status, provisions in (("added", answer.added), ("dropped", answer.dropped)):
+        table = Table("provision", "text", title=f"{status} ({provisions.total})", title_justify="left")
+        for prov in provisions.items:
+            _row(table, _cite(prov), _clip(prov.text))
         out.print(table)
-    themes = Table("kind", "status", "theme", str(answer["year_a"]), str(answer["year_b"]),
-                   title=f"themes ({answer['themes']['total']})", title_justify="left")
-    for theme in answer["themes"]["items"]:
-        name = theme["name"] + "".join(f" → {c['name']}" for c in theme["counterparts"] if c["name"] != theme["name"])
-        a, b = _items(theme["provisions_a"], theme["targets_a"]), _items(theme["provisions_b"], theme["targets_b"])
-        _row(themes, theme["kind"], theme["status"], _clip(name, 40), a, b)
+    themes = Table("kind", "status", "theme", str(answer.year_a), str(answer.year_b),
+                   title=f"themes ({answer.themes.total})", title_justify="left")
+    for theme in answer.themes.items:
+        name = theme.name + "".join(f" → {c.name}" for c in theme.counterparts if c.name != theme.name)
+        a, b = _items(theme.provisions_a, theme.targets_a), _items(theme.provisions_b, theme.targets_b)
+        _row(themes, theme.kind, theme.status, _clip(name, 40), a, b)
     out.print(themes)
 
 
-def _items(provisions: list[dict[str, Any]], targets: list[dict[str, Any]]) -> str:
-    text = " ".join(p["label"] or p["id"] for p in provisions)
+def _items(provisions: list[ProvisionBrief], targets: list[ThemeTarget]) -> str:
+    text = " ".join(p.label or p.id for p in provisions)
     if targets:
-        text += "; targets: " + "、".join(t["words"] or "" for t in targets)
+        text += "; targets: " + "、".join(t.words or "" for t in targets)
     return _clip(text, 40)
 
 
@@ -265,14 +286,14 @@ def search(
                                              offset), as_json, _show_search)
 
 
-def _show_search(answer: dict[str, Any]) -> None:
-    how = " (no provision has every term; showing those with most)" if answer["mode"] == "some" else ""
+def _show_search(answer: SearchAnswer) -> None:
+    how = " (no provision has every term; showing those with most)" if answer.mode == "some" else ""
     table = Table("provision", "region", "year", "snippet", "score",
-                  title=f"{answer['total']} provisions for {' '.join(answer['terms']) or 'the filters'}{how}",
+                  title=f"{answer.total} provisions for {' '.join(answer.terms) or 'the filters'}{how}",
                   title_justify="left")
-    for hit in answer["items"]:
-        prov = hit["provision"]
-        _row(table, _cite(prov), prov["region"] or "", str(prov["year"] or ""), hit["snippet"], _score(hit["score"]))
+    for hit in answer.items:
+        prov = hit.provision
+        _row(table, _cite(prov), prov.region or "", str(prov.year or ""), hit.snippet, _score(hit.score))
     out.print(table)
 
 
@@ -293,21 +314,21 @@ def entity(
     _answer(store, lambda db: queries.entity(db, name, kind, region, limit, offset), as_json, _show_entity)
 
 
-def _show_entity(answer: dict[str, Any]) -> None:
-    for match in answer["matches"]:
-        attrs = match["attributes"]
+def _show_entity(answer: EntityAnswer) -> None:
+    for match in answer.matches:
+        attrs = match.attributes  # the node's own attributes, which differ by kind
         aliases = "、".join(attrs.get("aliases") or [])
-        out.print(f"[bold]{escape(match['name'])}[/bold] "
-                  + escape(f"{match['kind']} [{match['id']}] (matched by {match['matched_by']})"
+        out.print(f"[bold]{escape(match.name)}[/bold] "
+                  + escape(f"{match.kind} [{match.id}] (matched by {match.matched_by})"
                            + (f"; aliases {aliases}" if aliases else "")
                            + (f"; region {attrs['region']}" if attrs.get("region") else "")), highlight=False)
-        counts = ", ".join(f"{k} {v}" for k, v in match["neighbour_counts"].items())
+        counts = ", ".join(f"{k} {v}" for k, v in match.neighbour_counts.items())
         out.print("  " + counts, highlight=False, markup=False)
         table = Table("edge", "node", "details")
-        for row in match["neighbours"]["items"]:
-            arrow = "→" if row["direction"] == "out" else "←"
-            details = "; ".join(f"{k} {_clip(v, 30)}" for k, v in row["details"].items() if k != "confidence")
-            _row(table, f"{arrow} {row['edge']}", _clip(row["node"]["label"], 50), details)
+        for row in match.neighbours.items:
+            arrow = "→" if row.direction == "out" else "←"
+            details = "; ".join(f"{k} {_clip(v, 30)}" for k, v in row.details.items() if k != "confidence")
+            _row(table, f"{arrow} {row.edge}", _clip(row.node.label, 50), details)
         out.print(table)
 
 

@@ -7,16 +7,34 @@ with ``limit``/``offset``. Unknown ids and names answer 404, bad or ambiguous pa
 
 from __future__ import annotations
 
+import functools
 import gc
+from collections.abc import Awaitable, Callable
+from enum import Enum
 from typing import Annotated, Any, Literal
 
 from fastapi import FastAPI, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ConfigDict
 
+import policykg
 from policykg import queries
+from policykg.queries.answers import (
+    Answer,
+    Candidate,
+    CascadeAnswer,
+    CompareAnswer,
+    DocRef,
+    DocumentAnswer,
+    EntityAnswer,
+    LineageAnswer,
+    ObligationsAnswer,
+    Page,
+    ProvisionAnswer,
+    SearchAnswer,
+)
 from policykg.queries.search import warm_segmenter
 
-from . import models as m
 from .webui import mount_web
 
 Limit = Annotated[int, Query(ge=1, le=500, description="Items per page (each list of the answer).")]
@@ -30,11 +48,49 @@ Level = Annotated[Literal["national", "province", "city", "county"] | None, Quer
 Ref = Annotated[str, Path(min_length=1, max_length=200, description="An id, or DOCUMENT:ITEM (川办发〔2020〕53号:13).",
                           examples=["川办发〔2020〕53号:13"])]
 
-ERRORS: dict[int | str, dict[str, Any]] = {404: {"model": m.Problem}, 422: {"model": m.Problem}}
+
+class Problem(BaseModel):
+    """A question that cannot be answered as asked (404: nothing has that name; 422: bad or ambiguous)."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+    detail: str | list[Any]
+    """What is wrong (FastAPI's own 422s list the parameters)."""
+    candidates: list[Candidate] = []
+    """What would resolve it: the documents, provisions or entities the name may mean."""
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {404: {"model": Problem}, 422: {"model": Problem}}
 
 
 class UTF8JSONResponse(JSONResponse):
     media_type = "application/json; charset=utf-8"
+
+
+class AnswerResponse(Response):
+    """An answer model as pydantic writes it (``model_dump_json``: UTF-8, Chinese left readable)."""
+
+    media_type = "application/json; charset=utf-8"
+
+
+Ask = Callable[..., Awaitable[Answer]]
+
+
+def answers(app: FastAPI, path: str, tags: list[str | Enum]) -> Callable[[Ask], Ask]:
+    """``app.get(path)`` for a function that answers a model. The model, the function's return
+    annotation, is the route's response model (FastAPI reads the wrapped function's signature), so
+    OpenAPI states exactly what is answered; the answer is written by ``model_dump_json`` rather
+    than validated again, turned into dicts and ``json.dumps``-ed, which takes several times longer."""
+
+    def register(ask: Ask) -> Ask:
+        @functools.wraps(ask)
+        async def route(**params: Any) -> Response:
+            return AnswerResponse((await ask(**params)).model_dump_json())
+
+        app.get(path, tags=tags)(route)
+        return ask
+
+    return register
 
 
 def create_app(store: Any) -> FastAPI:
@@ -49,7 +105,7 @@ def create_app(store: Any) -> FastAPI:
     app = FastAPI(
         title="policykg",
         summary="Chinese health-policy provisions, agencies and lineage, as a knowledge graph.",
-        version="0.1.0",
+        version=policykg.__version__,
         default_response_class=UTF8JSONResponse,
         responses=ERRORS,
     )
@@ -63,53 +119,50 @@ def create_app(store: Any) -> FastAPI:
 async def _problem(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, queries.QueryError)
     status = 404 if isinstance(exc, queries.NotFound) else 422
-    return UTF8JSONResponse({"detail": exc.message, "candidates": exc.candidates}, status_code=status)
+    problem = Problem(detail=exc.message, candidates=exc.candidates)
+    return UTF8JSONResponse(problem.model_dump(mode="json"), status_code=status)
 
 
 async def _bad_value(request: Request, exc: Exception) -> JSONResponse:
-    return UTF8JSONResponse({"detail": str(exc), "candidates": []}, status_code=422)
-
-
-def _json(answer: dict[str, Any]) -> Response:
-    """The query's answer as it is. Response models document the shapes (OpenAPI) and the tests
-    check answers against them; re-validating every answer here would only cost time."""
-    return UTF8JSONResponse(answer)
+    return UTF8JSONResponse(Problem(detail=str(exc)).model_dump(mode="json"), status_code=422)
 
 
 def _routes(app: FastAPI, store: Any) -> None:
-    # Queries take a few milliseconds and never wait on I/O (the index holds every text), so they run
-    # on the event loop: a thread-pool hop per request would cost more than the query.
-    @app.get("/documents", response_model=m.Page[m.DocRef], tags=["documents"])
+    # Each route answers the query's answer model, which is also its response model (the return
+    # annotation): the OpenAPI schema is the answer's. Queries take a few milliseconds and never
+    # wait on I/O (the index holds every text), so they run on the event loop: a thread-pool hop
+    # per request would cost more than the query.
+    @answers(app, "/documents", tags=["documents"])
     async def list_documents(
         region: Region = None, year: Year = None, level: Level = None, limit: Limit = 50, offset: Offset = 0
-    ) -> Response:
+    ) -> Page[DocRef]:
         """Loaded documents (and cited-only stubs), newest first."""
         answer = queries.documents(store, region, year, level, limit, offset)
-        return _json({"total": answer["total"], "items": answer["items"]})
+        return Page[DocRef](total=answer.total, items=answer.items)
 
-    @app.get("/documents/{ref}", response_model=m.DocumentAnswer, tags=["documents"])
-    async def get_document(ref: Ref, limit: Limit = 50, offset: Offset = 0) -> Response:
+    @answers(app, "/documents/{ref}", tags=["documents"])
+    async def get_document(ref: Ref, limit: Limit = 50, offset: Offset = 0) -> DocumentAnswer:
         """A document by id, 文号, file name or title, with its provisions."""
-        return _json(queries.document(store, ref, limit, offset))
+        return queries.document(store, ref, limit, offset)
 
-    @app.get("/provisions/{ref}", response_model=m.ProvisionAnswer, tags=["provisions"])
-    async def get_provision(ref: Ref) -> Response:
+    @answers(app, "/provisions/{ref}", tags=["provisions"])
+    async def get_provision(ref: Ref) -> ProvisionAnswer:
         """A provision with its agencies (lead/support), targets and mentions."""
-        return _json(queries.provision(store, ref))
+        return queries.provision(store, ref)
 
-    @app.get("/provisions/{ref}/lineage", response_model=m.LineageAnswer, tags=["questions"])
+    @answers(app, "/provisions/{ref}/lineage", tags=["questions"])
     async def get_lineage(
         ref: Ref, depth: Annotated[int, Query(ge=1, le=10)] = 3, limit: Limit = 50, offset: Offset = 0
-    ) -> Response:
+    ) -> LineageAnswer:
         """Upstream and downstream DERIVES_FROM / CONTINUES hops, with scores and quoted evidence."""
-        return _json(queries.lineage(store, ref, depth, limit, offset))
+        return queries.lineage(store, ref, depth, limit, offset)
 
-    @app.get("/cascade/{ref}", response_model=m.CascadeAnswer, tags=["questions"])
-    async def get_cascade(ref: Ref, limit: Limit = 50, offset: Offset = 0) -> Response:
+    @answers(app, "/cascade/{ref}", tags=["questions"])
+    async def get_cascade(ref: Ref, limit: Limit = 50, offset: Offset = 0) -> CascadeAnswer:
         """Lower-level provisions derived from a provision or a whole document, by region, with coverage."""
-        return _json(queries.cascade(store, ref, limit, offset))
+        return queries.cascade(store, ref, limit, offset)
 
-    @app.get("/obligations", response_model=m.ObligationsAnswer, tags=["questions"])
+    @answers(app, "/obligations", tags=["questions"])
     async def get_obligations(
         agency: Name,
         role: Annotated[Literal["lead", "support"] | None, Query()] = None,
@@ -118,22 +171,22 @@ def _routes(app: FastAPI, store: Any) -> None:
         follow_succession: bool = False,
         limit: Limit = 50,
         offset: Offset = 0,
-    ) -> Response:
+    ) -> ObligationsAnswer:
         """Provisions an agency (any alias) leads or supports, by document and year."""
-        return _json(queries.obligations(store, agency, role, year, region, follow_succession, limit, offset))
+        return queries.obligations(store, agency, role, year, region, follow_succession, limit, offset)
 
-    @app.get("/compare", response_model=m.CompareAnswer, tags=["questions"])
+    @answers(app, "/compare", tags=["questions"])
     async def get_compare(
         region: Name,
         year_a: Annotated[int, Query(ge=1900, le=2100)],
         year_b: Annotated[int, Query(ge=1900, le=2100)],
         limit: Limit = 50,
         offset: Offset = 0,
-    ) -> Response:
+    ) -> CompareAnswer:
         """What a jurisdiction's priorities kept, added and dropped between two years."""
-        return _json(queries.compare(store, region, year_a, year_b, limit, offset))
+        return queries.compare(store, region, year_a, year_b, limit, offset)
 
-    @app.get("/search", response_model=m.SearchAnswer, tags=["questions"])
+    @answers(app, "/search", tags=["questions"])
     async def get_search(
         q: Annotated[str, Query(max_length=200, description="Terms separated by spaces; all must occur.")] = "",
         region: Region = None,
@@ -144,17 +197,17 @@ def _routes(app: FastAPI, store: Any) -> None:
         program: OptName = None,
         limit: Limit = 20,
         offset: Offset = 0,
-    ) -> Response:
+    ) -> SearchAnswer:
         """Full-text search over provisions, with filters."""
-        return _json(queries.search(store, q, region, year, level, agency, facility_type, program, limit, offset))
+        return queries.search(store, q, region, year, level, agency, facility_type, program, limit, offset)
 
-    @app.get("/entities", response_model=m.EntityAnswer, tags=["entities"])
+    @answers(app, "/entities", tags=["entities"])
     async def get_entities(
         name: Name,
         kind: Annotated[Literal["Agency", "Region", "FacilityType", "Program"] | None, Query()] = None,
         region: Region = None,
         limit: Limit = 50,
         offset: Offset = 0,
-    ) -> Response:
+    ) -> EntityAnswer:
         """Every entity an id or alias may mean, with its neighbours."""
-        return _json(queries.entity(store, name, kind, region, limit, offset))
+        return queries.entity(store, name, kind, region, limit, offset)

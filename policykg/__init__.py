@@ -5,4 +5,6 @@ The code lives in four packages, read in pipeline order:
 stable ids, stores) → ``policykg.queries`` (questions over a store) → ``policykg.api`` (HTTP, CLI).
 """
 
-__version__ = "0.1.0"
+from importlib.metadata import version
+
+__version__ = version("policykg")  # pyproject.toml is the one place the version is written

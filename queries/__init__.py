@@ -1,10 +1,12 @@
 """The questions, as plain functions over the ``GraphStore`` read interface.
 
-Every function takes the store first, returns plain JSON-ready dicts, and raises ``NotFound``
+Every function takes the store first, returns one of the answer models of ``answers`` (the
+HTTP API's response models; ``model_dump_json()`` is the answer's JSON), and raises ``NotFound``
 for a name or id that resolves to nothing. Lists accept ``limit``/``offset`` so the HTTP API and
 the CLI page through exactly what the function answers.
 """
 
+from . import answers
 from .cascade import cascade
 from .common import Ambiguous, NotFound, QueryError
 from .compare import compare
@@ -21,6 +23,7 @@ __all__ = [
     "NotFound",
     "QueryError",
     "QueryIndex",
+    "answers",
     "cascade",
     "compare",
     "document",

@@ -8,11 +8,12 @@ from typing import Any
 from policykg.domain.regions import cities_of, provinces
 from policykg.graph.model import EdgeKind
 
+from .answers import CascadeAnswer, CascadeGroup, CascadeItem, CascadeRoot, Coverage, Subdivision
 from .changes import agency_changes, target_changes, targets_of
 from .common import (
     NotFound,
     complete_edges,
-    doc_ref,
+    doc_ref_or_none,
     evidence_items,
     method_of,
     provision_ref,
@@ -23,7 +24,7 @@ from .index import QueryIndex, index_for
 from .resolve import resolve_document, resolve_provision
 
 
-def cascade(store: Any, ref: str, limit: int | None = None, offset: int = 0) -> dict[str, Any]:
+def cascade(store: Any, ref: str, limit: int | None = None, offset: int = 0) -> CascadeAnswer:
     """Every lower-level provision deriving (directly or through an intermediate level) from the
     provision, or from any provision of the document, grouped by region; which subdivisions show
     no derived provision; and per derived provision the targets raised/lowered and agencies added."""
@@ -35,19 +36,20 @@ def cascade(store: Any, ref: str, limit: int | None = None, offset: int = 0) -> 
     shown = found[offset : None if limit is None else offset + limit]
     edges = complete_edges(idx.store, [edge for edge, _, _ in shown])
     window = [_item(idx, edge, root, depth) for edge, (_, root, depth) in zip(edges, shown, strict=True)]
-    return {
-        "root": {
-            "kind": "Provision" if is_provision else "Document",
-            "provisions": len(roots),
-            "document": doc_ref(idx, scope_doc),
-            "provision": provision_ref(idx, roots[0]) if is_provision else None,
-        },
-        "total": len(found),
-        "limit": limit,
-        "offset": offset,
-        "regions": _group(window),
-        "coverage": _coverage(idx, doc.get("region"), doc.get("level"), [_region(idx, f[0]["source"]) for f in found]),
-    }
+    root = CascadeRoot(
+        kind="Provision" if is_provision else "Document",
+        provisions=len(roots),
+        document=doc_ref_or_none(idx, scope_doc),
+        provision=provision_ref(idx, roots[0]) if is_provision else None,
+    )
+    return CascadeAnswer(
+        root=root,
+        total=len(found),
+        limit=limit,
+        offset=offset,
+        regions=_group(window),
+        coverage=_coverage(idx, doc.get("region"), doc.get("level"), [_region(idx, f[0]["source"]) for f in found]),
+    )
 
 
 def _roots(idx: QueryIndex, ref: str) -> tuple[list[str], str, bool]:
@@ -91,28 +93,28 @@ def _derived(idx: QueryIndex, roots: list[str]) -> list[tuple[dict[str, Any], st
     return items
 
 
-def _item(idx: QueryIndex, edge: dict[str, Any], root: str, depth: int) -> dict[str, Any]:
+def _item(idx: QueryIndex, edge: dict[str, Any], root: str, depth: int) -> CascadeItem:
     lower, upper = edge["source"], edge["target"]
     prov = provision_ref(idx, lower)
-    return {
-        "region": prov["region"],
-        "provision": prov,
-        "derives_from": provision_ref(idx, upper),
-        "root": root,
-        "depth": depth,
-        "score": score_of(edge),
-        "method": method_of(edge),
-        "evidence": evidence_items(idx, edge),
-        "target_changes": target_changes(targets_of(idx, upper), targets_of(idx, lower)),
-        "agencies": agency_changes(idx, upper, lower),
-    }
+    return CascadeItem(
+        region=prov.region,
+        provision=prov,
+        derives_from=provision_ref(idx, upper),
+        root=root,
+        depth=depth,
+        score=score_of(edge),
+        method=method_of(edge),
+        evidence=evidence_items(idx, edge),
+        target_changes=target_changes(targets_of(idx, upper), targets_of(idx, lower)),
+        agencies=agency_changes(idx, upper, lower),
+    )
 
 
-def _group(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+def _group(items: list[CascadeItem]) -> list[CascadeGroup]:
+    groups: dict[str, list[CascadeItem]] = defaultdict(list)
     for item in items:
-        groups[item["region"] or ""].append(item)
-    return [{"region": region or None, "count": len(group), "items": group} for region, group in groups.items()]
+        groups[item.region or ""].append(item)
+    return [CascadeGroup(region=region or None, count=len(group), items=group) for region, group in groups.items()]
 
 
 def _subdivisions(region: str | None, level: str | None) -> list[str] | None:
@@ -124,13 +126,13 @@ def _subdivisions(region: str | None, level: str | None) -> list[str] | None:
     return None
 
 
-def _coverage(idx: QueryIndex, region: str | None, level: str | None, regions: list[str | None]) -> dict[str, Any]:
+def _coverage(idx: QueryIndex, region: str | None, level: str | None, regions: list[str | None]) -> Coverage:
     """For each city of the province (province of the nation): derived provisions, its documents."""
     children = _subdivisions(region, level)
     if not children:
         note = ("coverage is counted for provincial and national documents" if children is None
                 else f"the gazetteer lists no prefecture-level subdivisions of {region}")
-        return {"scope": region, "level": None, "subdivisions": [], "covered": [], "missing": [], "note": note}
+        return Coverage(scope=region, level=None, subdivisions=[], covered=[], missing=[], note=note)
     derived: dict[str, int] = defaultdict(int)
     for where in regions:
         child = _child_of(idx, where, children)
@@ -138,19 +140,19 @@ def _coverage(idx: QueryIndex, region: str | None, level: str | None, regions: l
             derived[child] += 1
     documents = _documents_in(idx, children)
     rows = [
-        {"region": c, "derived": derived.get(c, 0), "documents": documents.get(c, []),
-         "status": "derived" if derived.get(c) else ("documents without derived provision" if documents.get(c)
-                                                     else "no documents")}
+        Subdivision(region=c, derived=derived.get(c, 0), documents=documents.get(c, []),
+                    status="derived" if derived.get(c) else ("documents without derived provision" if documents.get(c)
+                                                             else "no documents"))
         for c in children
     ]
-    return {
-        "scope": region,
-        "level": "city" if level == "province" else "province",
-        "subdivisions": rows,
-        "covered": [r["region"] for r in rows if r["derived"]],
-        "missing": [r["region"] for r in rows if not r["derived"]],
-        "note": None,
-    }
+    return Coverage(
+        scope=region,
+        level="city" if level == "province" else "province",
+        subdivisions=rows,
+        covered=[r.region for r in rows if r.derived],
+        missing=[r.region for r in rows if not r.derived],
+        note=None,
+    )
 
 
 def _child_of(idx: QueryIndex, region: str | None, children: list[str]) -> str | None:

@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from policykg.graph.model import EdgeKind
 
-from .common import agency_ref, key, target_ref
+from .answers import AgencyChanges, Change, ResponsibleAgency, Role, TargetChange, TargetRef
+from .common import key, responsible_agency, target_ref
 from .index import QueryIndex
 
 ROLE_KINDS = (EdgeKind.LEADS, EdgeKind.SUPPORTS)
 _MATCH = 0.5  # bigram overlap above which two targets measure the same thing
 
 
-def targets_of(idx: QueryIndex, pid: str) -> list[dict[str, Any]]:
+def targets_of(idx: QueryIndex, pid: str) -> list[TargetRef]:
     ids = sorted(e["target"] for e in idx.store.out_edges(pid, [EdgeKind.SETS_TARGET]))
     return [target_ref(idx, t) for t in ids if idx.node(t)]
 
 
-def target_changes(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def target_changes(old: list[TargetRef], new: list[TargetRef]) -> list[TargetChange]:
     """Pair each new target with the old one measuring the same thing; say how its value moved."""
     pairs: list[tuple[float, int, int]] = []
     for i, a in enumerate(old):
@@ -34,18 +33,18 @@ def target_changes(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list
             continue
         used_old.add(i)
         used_new.add(j)
-        changes.append({"change": _direction(old[i], new[j]), "before": old[i], "after": new[j]})
-    changes += [{"change": "dropped", "before": t, "after": None} for i, t in enumerate(old) if i not in used_old]
-    changes += [{"change": "added", "before": None, "after": t} for j, t in enumerate(new) if j not in used_new]
+        changes.append(TargetChange(change=_direction(old[i], new[j]), before=old[i], after=new[j]))
+    changes += [TargetChange(change="dropped", before=t, after=None) for i, t in enumerate(old) if i not in used_old]
+    changes += [TargetChange(change="added", before=None, after=t) for j, t in enumerate(new) if j not in used_new]
     return changes
 
 
-def _what(target: dict[str, Any]) -> str:
-    return key(" ".join(str(target.get(f) or "") for f in ("measure", "subject")) or target.get("words") or "")
+def _what(target: TargetRef) -> str:
+    return key(" ".join(v or "" for v in (target.measure, target.subject)) or target.words or "")
 
 
-def _similarity(a: dict[str, Any], b: dict[str, Any]) -> float:
-    if a.get("unit") and b.get("unit") and a["unit"] != b["unit"]:
+def _similarity(a: TargetRef, b: TargetRef) -> float:
+    if a.unit and b.unit and a.unit != b.unit:
         return 0.0
     x, y = _bigrams(_what(a)), _bigrams(_what(b))
     if not x or not y:
@@ -57,8 +56,8 @@ def _bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
-def _direction(before: dict[str, Any], after: dict[str, Any]) -> str:
-    a, b = before.get("value"), after.get("value")
+def _direction(before: TargetRef, after: TargetRef) -> Change:
+    a, b = before.value, after.value
     if a is None or b is None or a == b:
         return "same" if a == b else "changed"
     return "raised" if b > a else "lowered"
@@ -67,11 +66,11 @@ def _direction(before: dict[str, Any], after: dict[str, Any]) -> str:
 # --- agencies ---------------------------------------------------------------------------------
 
 
-def agencies_of(idx: QueryIndex, pid: str) -> dict[str, str]:
+def agencies_of(idx: QueryIndex, pid: str) -> dict[str, Role]:
     """Agency id → role (lead wins over support) for one provision."""
-    roles: dict[str, str] = {}
+    roles: dict[str, Role] = {}
     for edge in idx.store.in_edges(pid, ROLE_KINDS):
-        role = "lead" if edge["kind"] == EdgeKind.LEADS else "support"
+        role: Role = "lead" if edge["kind"] == EdgeKind.LEADS else "support"
         if roles.get(edge["source"]) != "lead":
             roles[edge["source"]] = role
     return roles
@@ -89,11 +88,11 @@ def office(idx: QueryIndex, agency_id: str) -> str:
     return name
 
 
-def agency_changes(idx: QueryIndex, upper: str, lower: str) -> dict[str, list[dict[str, Any]]]:
+def agency_changes(idx: QueryIndex, upper: str, lower: str) -> AgencyChanges:
     above, below = agencies_of(idx, upper), agencies_of(idx, lower)
-    return {"added": _missing_from(idx, below, above), "dropped": _missing_from(idx, above, below)}
+    return AgencyChanges(added=_missing_from(idx, below, above), dropped=_missing_from(idx, above, below))
 
 
-def _missing_from(idx: QueryIndex, these: dict[str, str], others: dict[str, str]) -> list[dict[str, Any]]:
+def _missing_from(idx: QueryIndex, these: dict[str, Role], others: dict[str, Role]) -> list[ResponsibleAgency]:
     offices = {office(idx, a) for a in others}
-    return [agency_ref(idx, a) | {"role": r} for a, r in sorted(these.items()) if office(idx, a) not in offices]
+    return [responsible_agency(idx, a, r) for a, r in sorted(these.items()) if office(idx, a) not in offices]

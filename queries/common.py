@@ -7,6 +7,21 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from .answers import (
+    AgencyRef,
+    Answer,
+    Candidate,
+    DocRef,
+    Evidence,
+    NodeBrief,
+    Page,
+    ProvisionBrief,
+    ProvisionRef,
+    ResponsibleAgency,
+    Role,
+    TargetRef,
+)
+
 if TYPE_CHECKING:
     from .index import QueryIndex
 
@@ -14,7 +29,7 @@ if TYPE_CHECKING:
 class QueryError(Exception):
     """A question that cannot be answered as asked; ``candidates`` says what would resolve it."""
 
-    def __init__(self, message: str, candidates: Sequence[dict[str, Any]] = ()):
+    def __init__(self, message: str, candidates: Sequence[Candidate] = ()):
         super().__init__(message)
         self.message = message
         self.candidates = list(candidates)
@@ -43,67 +58,87 @@ def number_key(doc_number: str) -> str:
     return key(doc_number).translate(_OPEN)
 
 
-def page(items: Sequence[Any], limit: int | None, offset: int) -> dict[str, Any]:
-    """One page of a list, with the list's full length."""
+def window[T](items: Sequence[T], limit: int | None, offset: int) -> list[T]:
+    """The items of one page of a list."""
     end = None if limit is None else offset + limit
-    return {"total": len(items), "items": list(items[offset:end])}
+    return list(items[offset:end])
+
+
+def page[T](items: Sequence[T], limit: int | None, offset: int) -> Page[T]:
+    """One page of a list, with the list's full length."""
+    return Page[T](total=len(items), items=window(items, limit, offset))
 
 
 # --- summaries ------------------------------------------------------------------------------
 
 
-def doc_ref(idx: QueryIndex, doc_id: str | None) -> dict[str, Any] | None:
-    doc = idx.node(doc_id) if doc_id else None
+def doc_ref(idx: QueryIndex, doc_id: str) -> DocRef:
+    """A document known to the index."""
+    doc = idx.node(doc_id)
     if doc is None:
-        return None
-    return {
-        "id": doc["id"],
-        "title": doc.get("title"),
-        "doc_number": doc.get("doc_number"),
-        "issuer": doc.get("issuer"),
-        "year": doc.get("year"),
-        "region": doc.get("region"),
-        "level": doc.get("level"),
-        "source": doc.get("source"),
-        "stub": bool(doc.get("stub")),
-    }
+        raise KeyError(doc_id)
+    return DocRef(
+        id=doc["id"],
+        title=doc.get("title"),
+        doc_number=doc.get("doc_number"),
+        issuer=doc.get("issuer"),
+        year=doc.get("year"),
+        region=doc.get("region"),
+        level=doc.get("level"),
+        source=doc.get("source"),
+        stub=bool(doc.get("stub")),
+    )
 
 
-def provision_ref(idx: QueryIndex, pid: str) -> dict[str, Any]:
+def doc_ref_or_none(idx: QueryIndex, doc_id: str | None) -> DocRef | None:
+    return doc_ref(idx, doc_id) if doc_id and idx.node(doc_id) else None
+
+
+def provision_ref(idx: QueryIndex, pid: str) -> ProvisionRef:
     prov = idx.node(pid) or {"id": pid}
     doc = idx.node(prov.get("document")) or {}
-    return {
-        "id": pid,
-        "document": prov.get("document"),
-        "doc_number": doc.get("doc_number"),
-        "doc_title": doc.get("title"),
-        "label": prov.get("label"),
-        "number": prov.get("number"),
-        "heading": prov.get("heading"),
-        "section": idx.section_title(pid),
-        "text": prov.get("text"),
-        "year": prov.get("year", doc.get("year")),
-        "region": prov.get("region", doc.get("region")),
-        "level": prov.get("level", doc.get("level")),
-        "span": _span(prov.get("span")),
-        "cite": idx.cite(pid),
-    }
+    return ProvisionRef(
+        id=pid,
+        document=prov.get("document"),
+        doc_number=doc.get("doc_number"),
+        doc_title=doc.get("title"),
+        label=prov.get("label"),
+        number=prov.get("number"),
+        heading=prov.get("heading"),
+        section=idx.section_title(pid),
+        text=prov.get("text"),
+        year=prov.get("year", doc.get("year")),
+        region=prov.get("region", doc.get("region")),
+        level=prov.get("level", doc.get("level")),
+        span=_span(prov.get("span")),
+        cite=idx.cite(pid),
+    )
 
 
-def provision_brief(idx: QueryIndex, pid: str) -> dict[str, Any]:
+def provision_brief(idx: QueryIndex, pid: str) -> ProvisionBrief:
     prov = idx.node(pid) or {}
-    return {"id": pid, "cite": idx.cite(pid), "label": prov.get("label"), "heading": prov.get("heading")}
+    return ProvisionBrief(id=pid, cite=idx.cite(pid), label=prov.get("label"), heading=prov.get("heading"))
 
 
-def agency_ref(idx: QueryIndex, agency_id: str) -> dict[str, Any]:
+def agency_ref(idx: QueryIndex, agency_id: str) -> AgencyRef:
     node = idx.node(agency_id) or {}
-    return {
-        "id": agency_id,
-        "name": node.get("name") or agency_id,
-        "aliases": list(node.get("aliases") or []),
-        "region": node.get("region"),
-        "kind": node.get("agency_kind") or node.get("category") or _agency_kind(node),
-    }
+    return AgencyRef(
+        id=agency_id,
+        name=node.get("name") or agency_id,
+        aliases=list(node.get("aliases") or []),
+        region=node.get("region"),
+        kind=node.get("agency_kind") or node.get("category") or _agency_kind(node),
+    )
+
+
+def responsible_agency(idx: QueryIndex, agency_id: str, role: Role) -> ResponsibleAgency:
+    return extend(agency_ref(idx, agency_id), ResponsibleAgency, role=role)
+
+
+def extend[M: Answer](base: Answer, model: type[M], **fields: Any) -> M:
+    """``base`` as a ``model`` that extends its class with ``fields`` (an AgencyRef with its role)."""
+    # __dict__ holds a model's field values; dict(base) would probe base.keys() and raise on the way.
+    return model(**base.__dict__, **fields)
 
 
 def _agency_kind(node: dict[str, Any]) -> str | None:
@@ -113,18 +148,18 @@ def _agency_kind(node: dict[str, Any]) -> str | None:
     return None if value in (None, "Agency") else value
 
 
-def target_ref(idx: QueryIndex, target_id: str) -> dict[str, Any]:
+def target_ref(idx: QueryIndex, target_id: str) -> TargetRef:
     node = idx.node(target_id) or {}
-    return {
-        "id": target_id,
-        "value": _number(node.get("value")),
-        "unit": node.get("unit"),
-        "comparator": node.get("comparator"),
-        "deadline": _text(node.get("deadline")),
-        "measure": node.get("measure"),
-        "subject": node.get("subject"),
-        "words": node.get("words"),
-    }
+    return TargetRef(
+        id=target_id,
+        value=_number(node.get("value")),
+        unit=node.get("unit"),
+        comparator=node.get("comparator"),
+        deadline=_text(node.get("deadline")),
+        measure=node.get("measure"),
+        subject=node.get("subject"),
+        words=node.get("words"),
+    )
 
 
 def node_label(node: dict[str, Any]) -> str:
@@ -134,10 +169,10 @@ def node_label(node: dict[str, Any]) -> str:
     return str(node.get("id"))
 
 
-def node_brief(idx: QueryIndex, node_id: str) -> dict[str, Any]:
+def node_brief(idx: QueryIndex, node_id: str) -> NodeBrief:
     node = idx.node(node_id) or {"id": node_id}
     label = idx.cite(node_id) if node.get("kind") == "Provision" else node_label(node)
-    return {"id": node_id, "kind": node.get("kind"), "label": label}
+    return NodeBrief(id=node_id, kind=node.get("kind"), label=label)
 
 
 def walk_edges(store: Any, node_id: str, kinds: list[str], upstream: bool) -> list[dict[str, Any]]:
@@ -151,7 +186,7 @@ def complete_edges(store: Any, edges: list[dict[str, Any]]) -> list[dict[str, An
     return store.complete(edges) if hasattr(store, "complete") else edges
 
 
-def evidence_items(idx: QueryIndex, edge: dict[str, Any]) -> list[dict[str, Any]]:
+def evidence_items(idx: QueryIndex, edge: dict[str, Any]) -> list[Evidence]:
     """The aligned words of a lineage edge, quoted from both documents' source texts."""
     src_doc = (idx.node(edge["source"]) or {}).get("document") or edge.get("document")
     tgt_doc = (idx.node(edge["target"]) or {}).get("document")
@@ -160,14 +195,14 @@ def evidence_items(idx: QueryIndex, edge: dict[str, Any]) -> list[dict[str, Any]
         if not isinstance(item, dict):
             continue
         src_span, tgt_span = _span(item.get("source_span")), _span(item.get("target_span"))
-        items.append({
-            "source_span": src_span,
-            "target_span": tgt_span,
-            "source_words": item.get("source_words"),
-            "target_words": item.get("target_words"),
-            "source_quote": idx.quote(src_doc, src_span) or item.get("source_words"),
-            "target_quote": idx.quote(tgt_doc, tgt_span) or item.get("target_words"),
-        })
+        items.append(Evidence(
+            source_span=src_span,
+            target_span=tgt_span,
+            source_words=item.get("source_words"),
+            target_words=item.get("target_words"),
+            source_quote=idx.quote(src_doc, src_span) or item.get("source_words"),
+            target_quote=idx.quote(tgt_doc, tgt_span) or item.get("target_words"),
+        ))
     return items
 
 

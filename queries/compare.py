@@ -13,16 +13,27 @@ from typing import Any
 
 from policykg.graph.model import EdgeKind, NodeKind
 
+from .answers import (
+    CompareAnswer,
+    CompareCounts,
+    ComparedTargetChange,
+    KeptPair,
+    Named,
+    Status,
+    Theme,
+    ThemeKind,
+    ThemeTarget,
+)
 from .changes import target_changes, targets_of
-from .common import NotFound, doc_ref, method_of, page, provision_brief, provision_ref, score_of, walk_edges
+from .common import NotFound, doc_ref, extend, method_of, page, provision_brief, provision_ref, score_of, walk_edges
 from .index import QueryIndex, index_for
 
-THEME_KINDS = {NodeKind.PROGRAM: "program", NodeKind.FACILITY_TYPE: "facility_type"}
+THEME_KINDS: dict[str, ThemeKind] = {NodeKind.PROGRAM: "program", NodeKind.FACILITY_TYPE: "facility_type"}
 
 
 def compare(
     store: Any, region: str, year_a: int, year_b: int, limit: int | None = None, offset: int = 0
-) -> dict[str, Any]:
+) -> CompareAnswer:
     idx = index_for(store)
     name = idx.region_name(region)
     if name is None:
@@ -35,23 +46,24 @@ def compare(
     kept_a = {a for _, a, _ in pairs}
     kept = [_kept(idx, b, a, edge) for b, a, edge in pairs]
     themes = _section_themes(idx, provs_a, provs_b, pairs) + _entity_themes(idx, provs_a, provs_b)
-    return {
-        "region": name,
-        "year_a": year_a,
-        "year_b": year_b,
-        "documents_a": [doc_ref(idx, d) for d in docs_a],
-        "documents_b": [doc_ref(idx, d) for d in docs_b],
-        "counts": {"provisions_a": len(provs_a), "provisions_b": len(provs_b), "kept": len(kept),
-                   "added": len(set(provs_b) - kept_b), "dropped": len(set(provs_a) - kept_a)},
-        "limit": limit,
-        "offset": offset,
-        "kept": page(kept, limit, offset),
-        "added": page([provision_ref(idx, p) for p in provs_b if p not in kept_b], limit, offset),
-        "dropped": page([provision_ref(idx, p) for p in provs_a if p not in kept_a], limit, offset),
-        "themes": page(themes, limit, offset),
-        "target_changes": page([dict(c, provision_a=k["a"]["id"], provision_b=k["b"]["id"])
-                                for k in kept for c in k["target_changes"] if c["change"] != "same"], limit, offset),
-    }
+    changes = [extend(c, ComparedTargetChange, provision_a=k.a.id, provision_b=k.b.id)
+               for k in kept for c in k.target_changes if c.change != "same"]
+    return CompareAnswer(
+        region=name,
+        year_a=year_a,
+        year_b=year_b,
+        documents_a=[doc_ref(idx, d) for d in docs_a],
+        documents_b=[doc_ref(idx, d) for d in docs_b],
+        counts=CompareCounts(provisions_a=len(provs_a), provisions_b=len(provs_b), kept=len(kept),
+                             added=len(set(provs_b) - kept_b), dropped=len(set(provs_a) - kept_a)),
+        limit=limit,
+        offset=offset,
+        kept=page(kept, limit, offset),
+        added=page([provision_ref(idx, p) for p in provs_b if p not in kept_b], limit, offset),
+        dropped=page([provision_ref(idx, p) for p in provs_a if p not in kept_a], limit, offset),
+        themes=page(themes, limit, offset),
+        target_changes=page(changes, limit, offset),
+    )
 
 
 def _documents(idx: QueryIndex, region: str, year: int) -> list[str]:
@@ -71,14 +83,14 @@ def _continuations(idx: QueryIndex, provs_a: list[str], provs_b: list[str]) -> l
     return pairs
 
 
-def _kept(idx: QueryIndex, b: str, a: str, edge: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "a": provision_ref(idx, a),
-        "b": provision_ref(idx, b),
-        "score": score_of(edge),
-        "method": method_of(edge),
-        "target_changes": target_changes(targets_of(idx, a), targets_of(idx, b)),
-    }
+def _kept(idx: QueryIndex, b: str, a: str, edge: dict[str, Any]) -> KeptPair:
+    return KeptPair(
+        a=provision_ref(idx, a),
+        b=provision_ref(idx, b),
+        score=score_of(edge),
+        method=method_of(edge),
+        target_changes=target_changes(targets_of(idx, a), targets_of(idx, b)),
+    )
 
 
 def _section_of(idx: QueryIndex, pid: str) -> tuple[str, str] | None:
@@ -89,7 +101,7 @@ def _section_of(idx: QueryIndex, pid: str) -> tuple[str, str] | None:
     return None
 
 
-def _section_themes(idx: QueryIndex, provs_a: list[str], provs_b: list[str], pairs) -> list[dict[str, Any]]:
+def _section_themes(idx: QueryIndex, provs_a: list[str], provs_b: list[str], pairs) -> list[Theme]:
     """A section of one year is kept when any of its provisions continues into the other year."""
     sections_a: dict[tuple[str, str], list[str]] = defaultdict(list)
     sections_b: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -117,12 +129,12 @@ def _section_themes(idx: QueryIndex, provs_a: list[str], provs_b: list[str], pai
     return themes
 
 
-def _entity_themes(idx: QueryIndex, provs_a: list[str], provs_b: list[str]) -> list[dict[str, Any]]:
+def _entity_themes(idx: QueryIndex, provs_a: list[str], provs_b: list[str]) -> list[Theme]:
     mentioned_a, mentioned_b = _mentions(idx, provs_a), _mentions(idx, provs_b)
     themes = []
     for entity in sorted(set(mentioned_a) | set(mentioned_b), key=lambda e: (_kind(idx, e), _name(idx, e))):
         in_a, in_b = mentioned_a.get(entity, []), mentioned_b.get(entity, [])
-        status = "kept" if in_a and in_b else ("dropped" if in_a else "added")
+        status: Status = "kept" if in_a and in_b else ("dropped" if in_a else "added")
         themes.append(_theme(idx, _kind(idx, entity), status, (entity, _name(idx, entity)),
                              [(entity, _name(idx, entity))] if status == "kept" else [], in_a, in_b))
     return themes
@@ -137,24 +149,28 @@ def _mentions(idx: QueryIndex, provs: list[str]) -> dict[str, list[str]]:
     return found
 
 
-def _kind(idx: QueryIndex, entity: str) -> str:
-    return THEME_KINDS.get((idx.node(entity) or {}).get("kind"), "entity")
+def _kind(idx: QueryIndex, entity: str) -> ThemeKind:
+    return THEME_KINDS.get((idx.node(entity) or {}).get("kind") or "", "entity")
 
 
 def _name(idx: QueryIndex, entity: str) -> str:
     return (idx.node(entity) or {}).get("name") or entity
 
 
-def _theme(idx: QueryIndex, kind: str, status: str, theme: tuple[str, str], counterparts: list[tuple[str, str]],
-           provs_a: list[str], provs_b: list[str]) -> dict[str, Any]:
-    return {
-        "kind": kind,
-        "status": status,
-        "id": theme[0],
-        "name": theme[1],
-        "counterparts": [{"id": i, "name": n} for i, n in counterparts],
-        "provisions_a": [provision_brief(idx, p) for p in provs_a],
-        "provisions_b": [provision_brief(idx, p) for p in provs_b],
-        "targets_a": [t | {"provision": p} for p in provs_a for t in targets_of(idx, p)],
-        "targets_b": [t | {"provision": p} for p in provs_b for t in targets_of(idx, p)],
-    }
+def _theme(idx: QueryIndex, kind: ThemeKind, status: Status, theme: tuple[str, str],
+           counterparts: list[tuple[str, str]], provs_a: list[str], provs_b: list[str]) -> Theme:
+    return Theme(
+        kind=kind,
+        status=status,
+        id=theme[0],
+        name=theme[1],
+        counterparts=[Named(id=i, name=n) for i, n in counterparts],
+        provisions_a=[provision_brief(idx, p) for p in provs_a],
+        provisions_b=[provision_brief(idx, p) for p in provs_b],
+        targets_a=_theme_targets(idx, provs_a),
+        targets_b=_theme_targets(idx, provs_b),
+    )
+
+
+def _theme_targets(idx: QueryIndex, provisions: list[str]) -> list[ThemeTarget]:
+    return [extend(t, ThemeTarget, provision=p) for p in provisions for t in targets_of(idx, p)]

@@ -7,7 +7,17 @@ from typing import Any
 
 from policykg.graph.model import EdgeKind, NodeKind
 
-from .common import Ambiguous, NotFound, agency_ref, doc_ref, page, provision_ref
+from .answers import (
+    DocumentObligations,
+    Obligation,
+    ObligationsAnswer,
+    RelatedAgency,
+    Relation,
+    Role,
+    RoleCounts,
+    YearCounts,
+)
+from .common import Ambiguous, NotFound, agency_ref, doc_ref_or_none, extend, provision_ref, window
 from .index import QueryIndex, index_for
 from .resolve import entity_candidate, resolve_entities
 
@@ -23,7 +33,7 @@ def obligations(
     follow_succession: bool = False,
     limit: int | None = None,
     offset: int = 0,
-) -> dict[str, Any]:
+) -> ObligationsAnswer:
     """The agency (any alias; a short form such as 省医保局 is read in ``region``, the jurisdiction
     the name is meant in) and every provision it leads or supports, wherever the provision is,
     newest year first, grouped by document, with counts.
@@ -32,22 +42,22 @@ def obligations(
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
     idx = index_for(store)
     agency_id = resolve_agency(idx, agency, region)
-    agencies = _succession(idx, agency_id) if follow_succession else {agency_id: None}
+    agencies: dict[str, Relation | None] = _succession(idx, agency_id) if follow_succession else {agency_id: None}
     edges = [(e, rel) for a, rel in agencies.items() for e in _edges(idx, a, role)]
     edges = [(e, rel) for e, rel in edges if year is None or _year(idx, e["target"]) == year]
     edges.sort(key=lambda er: _order(idx, er[0]))
     light = [{"document": _doc(idx, e["target"]), "year": _year(idx, e["target"]), "role": _role(e)} for e, _ in edges]
-    window = page(edges, limit, offset)["items"]
-    return {
-        "agency": agency_ref(idx, agency_id),
-        "agencies": [agency_ref(idx, a) | {"relation": rel} for a, rel in agencies.items()],
-        "total": len(edges),
-        "counts": _counts(light),
-        "by_year": _by_year(light),
-        "limit": limit,
-        "offset": offset,
-        "documents": _by_document(idx, [_row(idx, e, rel) for e, rel in window], light),
-    }
+    shown = window(edges, limit, offset)
+    return ObligationsAnswer(
+        agency=agency_ref(idx, agency_id),
+        agencies=[extend(agency_ref(idx, a), RelatedAgency, relation=rel) for a, rel in agencies.items()],
+        total=len(edges),
+        counts=_counts(light),
+        by_year=_by_year(light),
+        limit=limit,
+        offset=offset,
+        documents=_by_document(idx, [_row(idx, e, rel) for e, rel in shown], light),
+    )
 
 
 def resolve_agency(idx: QueryIndex, name: str, region: str | None = None) -> str:
@@ -63,10 +73,11 @@ def resolve_agency(idx: QueryIndex, name: str, region: str | None = None) -> str
     return found[0][0]
 
 
-def _succession(idx: QueryIndex, start: str) -> dict[str, str | None]:
+def _succession(idx: QueryIndex, start: str) -> dict[str, Relation | None]:
     """The agency and, transitively, its predecessors and successors (SUCCEEDS: new → old)."""
-    found: dict[str, str | None] = {start: None}
-    for relation, step in (("predecessor", idx.store.out_edges), ("successor", idx.store.in_edges)):
+    found: dict[str, Relation | None] = {start: None}
+    steps: tuple[tuple[Relation, Any], ...] = (("predecessor", idx.store.out_edges), ("successor", idx.store.in_edges))
+    for relation, step in steps:
         frontier = [start]
         while frontier:
             current = frontier.pop()
@@ -93,7 +104,7 @@ def _year(idx: QueryIndex, pid: str) -> int | None:
     return prov.get("year", (idx.node(prov.get("document")) or {}).get("year"))
 
 
-def _role(edge: dict[str, Any]) -> str:
+def _role(edge: dict[str, Any]) -> Role:
     return "lead" if edge["kind"] == EdgeKind.LEADS else "support"
 
 
@@ -104,43 +115,52 @@ def _order(idx: QueryIndex, edge: dict[str, Any]) -> tuple:
             edge["target"], _role(edge))
 
 
-def _row(idx: QueryIndex, edge: dict[str, Any], relation: str | None) -> dict[str, Any]:
+def _row(idx: QueryIndex, edge: dict[str, Any], relation: Relation | None) -> Obligation:
     prov = provision_ref(idx, edge["target"])
     words, unit = edge.get("words"), edge.get("unit")
-    return {
-        "provision": prov,
-        "role": _role(edge),
-        "agency": edge["source"],
-        "relation": relation,
-        "role_source": edge.get("role_source"),
-        "words": words if isinstance(words, str) else None,
-        "as_written": unit if isinstance(unit, str) else None,
-        "quote": idx.quote(edge.get("document") or prov["document"], edge.get("span")),
-        "confidence": edge.get("confidence"),
-    }
+    return Obligation(
+        provision=prov,
+        role=_role(edge),
+        agency=edge["source"],
+        relation=relation,
+        role_source=edge.get("role_source"),
+        words=words if isinstance(words, str) else None,
+        as_written=unit if isinstance(unit, str) else None,
+        quote=idx.quote(edge.get("document") or prov.document, edge.get("span")),
+        confidence=edge.get("confidence"),
+    )
 
 
-def _counts(rows: list[dict[str, Any]]) -> dict[str, int]:
-    return {"lead": sum(r["role"] == "lead" for r in rows), "support": sum(r["role"] == "support" for r in rows)}
+# The counts are over every obligation, not the page shown: they are taken from light rows
+# (document, year, role) rather than from dressed ``Obligation`` models.
+Light = dict[str, Any]
 
 
-def _by_year(light: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    years: dict[int | None, list[dict[str, Any]]] = defaultdict(list)
+def _counts(rows: list[Light]) -> RoleCounts:
+    return RoleCounts(lead=sum(r["role"] == "lead" for r in rows), support=sum(r["role"] == "support" for r in rows))
+
+
+def _by_year(light: list[Light]) -> list[YearCounts]:
+    years: dict[int | None, list[Light]] = defaultdict(list)
     for row in light:
         years[row["year"]].append(row)
-    return [{"year": y, **_counts(rs), "total": len(rs)} for y, rs in years.items()]
+    by_year = []
+    for y, rs in years.items():
+        counts = _counts(rs)
+        by_year.append(YearCounts(year=y, lead=counts.lead, support=counts.support, total=len(rs)))
+    return by_year
 
 
-def _by_document(idx: QueryIndex, rows: list[dict[str, Any]], light: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _by_document(idx: QueryIndex, rows: list[Obligation], light: list[Light]) -> list[DocumentObligations]:
     """The page's rows by document; each document's counts are over all its rows, not the page."""
-    per_doc: dict[str | None, list[dict[str, Any]]] = defaultdict(list)
-    for row in light:
-        per_doc[row["document"]].append(row)
-    docs: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    per_doc: dict[str | None, list[Light]] = defaultdict(list)
+    for entry in light:
+        per_doc[entry["document"]].append(entry)
+    docs: dict[str | None, list[Obligation]] = defaultdict(list)
     for row in rows:
-        docs[row["provision"]["document"]].append(row)
+        docs[row.provision.document].append(row)
     return [
-        {"document": doc_ref(idx, d), "year": rs[0]["provision"]["year"], "counts": _counts(per_doc[d]),
-         "obligations": rs}
+        DocumentObligations(document=doc_ref_or_none(idx, d), year=rs[0].provision.year, counts=_counts(per_doc[d]),
+                            obligations=rs)
         for d, rs in docs.items()
     ]

@@ -15,6 +15,7 @@ from policykg.domain.numerals import chinese_to_int
 from policykg.domain.regions import region_by_name
 from policykg.graph.model import NodeKind
 
+from .answers import EntityCandidate, MatchedBy
 from .common import Ambiguous, NotFound, doc_ref, key, number_key, provision_ref
 from .index import QueryIndex
 
@@ -96,7 +97,7 @@ def _item_number(text: str) -> int | None:
 
 def resolve_entities(
     idx: QueryIndex, name: str, kinds: tuple[str, ...] | None = None, region: str | None = None
-) -> list[tuple[str, str]]:
+) -> list[tuple[str, MatchedBy]]:
     """(node id, how it matched) for every entity the name may mean, best matches first.
 
     Tries, in order: the id; an exact alias; the name with a region in front (四川省医保局 → the
@@ -195,6 +196,6 @@ def _in_scope(idx: QueryIndex, node: dict[str, Any], scope: str | None) -> bool:
     return True
 
 
-def entity_candidate(idx: QueryIndex, node_id: str) -> dict[str, Any]:
+def entity_candidate(idx: QueryIndex, node_id: str) -> EntityCandidate:
     node = idx.node(node_id) or {}
-    return {"id": node_id, "kind": node.get("kind"), "name": node.get("name"), "region": node.get("region")}
+    return EntityCandidate(id=node_id, kind=node.get("kind"), name=node.get("name"), region=node.get("region"))

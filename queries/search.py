@@ -14,13 +14,14 @@ import io
 import math
 import re
 from functools import cache
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
 from policykg.graph.model import EdgeKind, NodeKind
 
-from .common import NotFound, key, page, provision_ref
+from .answers import SearchAnswer, SearchHit
+from .common import NotFound, key, provision_ref, window
 from .index import QueryIndex, index_for
 from .resolve import resolve_entities
 
@@ -41,27 +42,27 @@ def search(
     program: str | None = None,
     limit: int | None = 20,
     offset: int = 0,
-) -> dict[str, Any]:
+) -> SearchAnswer:
     if level is not None and level not in LEVELS:
         raise ValueError(f"level must be one of {', '.join(LEVELS)}")
     idx = index_for(store)
     terms, words_used = _terms(idx, text)
     allowed = _filter(idx, region, year, level, agency, facility_type, program)
-    hits, mode = _match(idx, terms, allowed), "all"
+    hits = _match(idx, terms, allowed)
+    mode: Literal["all", "some"] = "all"
     if not hits and len(terms) > 1:
         hits, mode = _match_some(idx, terms, allowed), "some"
     ranked = sorted(hits.items(), key=lambda kv: (-kv[1][0], kv[0]))
-    window = page(ranked, limit, offset)
-    return {
-        "query": text,
-        "terms": terms,
-        "segmented": words_used,
-        "mode": mode,
-        "limit": limit,
-        "offset": offset,
-        "total": window["total"],
-        "items": [_result(idx, pid, hit) for pid, hit in window["items"]],
-    }
+    return SearchAnswer(
+        query=text,
+        terms=terms,
+        segmented=words_used,
+        mode=mode,
+        limit=limit,
+        offset=offset,
+        total=len(ranked),
+        items=[_result(idx, pid, hit) for pid, hit in window(ranked, limit, offset)],
+    )
 
 
 def _terms(idx: QueryIndex, text: str) -> tuple[list[str], bool]:
@@ -208,17 +209,17 @@ def _occurrences(idx: QueryIndex, term: str, allowed: set[str] | None) -> dict[s
     return {pid: n for pid, n in found if allowed is None or pid in allowed}
 
 
-def _result(idx: QueryIndex, pid: str, hit: tuple[float, tuple[str, ...]]) -> dict[str, Any]:
+def _result(idx: QueryIndex, pid: str, hit: tuple[float, tuple[str, ...]]) -> SearchHit:
     text = (idx.node(pid) or {}).get("text") or ""
     hits = sorted(span for term in hit[1] for span in _spans(text, term))
     start = hits[0][0] if hits else 0
     lo, hi = max(0, start - SNIPPET), min(len(text), start + SNIPPET * 3)
-    return {
-        "provision": provision_ref(idx, pid),
-        "score": round(hit[0], 4),
-        "snippet": ("…" if lo else "") + text[lo:hi] + ("…" if hi < len(text) else ""),
-        "highlights": hits,
-    }
+    return SearchHit(
+        provision=provision_ref(idx, pid),
+        score=round(hit[0], 4),
+        snippet=("…" if lo else "") + text[lo:hi] + ("…" if hi < len(text) else ""),
+        highlights=hits,
+    )
 
 
 def _spans(text: str, term: str) -> list[list[int]]:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -15,14 +15,15 @@ from pathlib import Path
 
 import pytest
 import schemathesis
+from _net import free_port
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 
 from policykg import queries
-from policykg.api import models as m
 from policykg.api.http import create_app
+from policykg.queries import answers as m
 
 ITEM_13 = "川办发〔2020〕53号:13"
 
@@ -48,29 +49,29 @@ def get(client: TestClient, path: str, **params) -> dict:
 
 def test_obligations_endpoint_equals_the_query(client, corpus_store):
     answer = get(client, "/obligations", agency="省医保局", region="四川省", limit=500)
-    assert answer == queries.obligations(corpus_store, "省医保局", region="四川省", limit=500)
+    assert answer == queries.obligations(corpus_store, "省医保局", region="四川省", limit=500).model_dump(mode="json")
     assert answer["agency"]["name"] == "四川省医疗保障局"
 
 
 def test_lineage_cascade_compare_endpoints_equal_the_queries(linked_client, linked_store):
     ref = "2021年医政药政工作要点:7"
-    assert get(linked_client, f"/provisions/{ref}/lineage", depth=2) == queries.lineage(linked_store, ref, 2, 50)
+    assert get(linked_client, f"/provisions/{ref}/lineage", depth=2) == queries.lineage(linked_store, ref, 2, 50).model_dump(mode="json")
     doc = "2020年医疗管理工作要点"
-    assert get(linked_client, f"/cascade/{doc}") == queries.cascade(linked_store, doc, 50)
+    assert get(linked_client, f"/cascade/{doc}") == queries.cascade(linked_store, doc, 50).model_dump(mode="json")
     compared = get(linked_client, "/compare", region="四川省", year_a=2020, year_b=2024, limit=5, offset=1)
-    assert compared == queries.compare(linked_store, "四川省", 2020, 2024, 5, 1)
+    assert compared == queries.compare(linked_store, "四川省", 2020, 2024, 5, 1).model_dump(mode="json")
     assert compared["kept"]["total"] == 2
 
 
 def test_search_entity_document_provision_endpoints_equal_the_queries(client, corpus_store):
     params = {"q": "胸痛中心", "region": "四川省", "limit": 10}
-    assert get(client, "/search", **params) == queries.search(corpus_store, "胸痛中心", region="四川省", limit=10)
+    assert get(client, "/search", **params) == queries.search(corpus_store, "胸痛中心", region="四川省", limit=10).model_dump(mode="json")
     assert get(client, "/entities", name="财政厅", region="四川省") == queries.entity(corpus_store, "财政厅", None,
-                                                                                   "四川省", 50)
-    assert get(client, f"/provisions/{ITEM_13}") == queries.provision(corpus_store, ITEM_13)
-    assert get(client, "/documents/川办发〔2020〕53号", limit=5) == queries.document(corpus_store, "川办发〔2020〕53号", 5)
+                                                                                   "四川省", 50).model_dump(mode="json")
+    assert get(client, f"/provisions/{ITEM_13}") == queries.provision(corpus_store, ITEM_13).model_dump(mode="json")
+    assert get(client, "/documents/川办发〔2020〕53号", limit=5) == queries.document(corpus_store, "川办发〔2020〕53号", 5).model_dump(mode="json")
     listed = get(client, "/documents", region="四川省", limit=500)
-    every = queries.documents(corpus_store, region="四川省")
+    every = queries.documents(corpus_store, region="四川省").model_dump(mode="json")
     assert listed == {"total": every["total"], "items": every["items"]}
 
 
@@ -95,7 +96,7 @@ def test_answers_have_the_documented_shapes(client, linked_client):
 
 
 def test_lists_page_with_limit_and_offset(client, corpus_store):
-    every = queries.search(corpus_store, "医院", limit=None)["items"]
+    every = queries.search(corpus_store, "医院", limit=None).model_dump(mode="json")["items"]
     page = get(client, "/search", q="医院", limit=3, offset=3)
     assert page["items"] == every[3:6] and page["total"] == len(every)
     obligations = get(client, "/obligations", agency="四川省医疗保障局", limit=2, offset=0)
@@ -142,6 +143,23 @@ def test_json_keeps_chinese_readable(client):
     assert b"\\u" not in response.content
 
 
+def test_openapi_states_the_answer_models(client):
+    """Each route's response schema is the model its query function returns."""
+    openapi = client.get("/openapi.json").json()
+    answered = {path: next(iter(op["get"]["responses"]["200"]["content"].values()))["schema"]["$ref"].rsplit("/", 1)[1]
+                for path, op in openapi["paths"].items()}
+    assert answered == {
+        "/documents": "Page_DocRef_", "/documents/{ref}": "DocumentAnswer", "/provisions/{ref}": "ProvisionAnswer",
+        "/provisions/{ref}/lineage": "LineageAnswer", "/cascade/{ref}": "CascadeAnswer",
+        "/obligations": "ObligationsAnswer", "/compare": "CompareAnswer", "/search": "SearchAnswer",
+        "/entities": "EntityAnswer",
+    }
+    for name in set(answered.values()) - {"Page_DocRef_"}:
+        schema = getattr(m, name).model_json_schema(ref_template="#/components/schemas/{model}")
+        assert openapi["components"]["schemas"][name]["properties"] == schema["properties"], name
+    assert openapi["info"]["version"] == importlib.metadata.version("policykg")
+
+
 def test_openapi_and_docs(client):
     assert client.get("/docs").status_code == 200
     paths = client.get("/openapi.json").json()["paths"]
@@ -152,21 +170,15 @@ def test_openapi_and_docs(client):
 # --- a real server -------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_policykg_serve_answers_on_loopback(corpus_store_path: Path, corpus_store):
-    port = _free_port()
+    port = free_port()
     command = [sys.executable, "-m", "policykg", "serve", "--store", str(corpus_store_path), "--port", str(port)]
     server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:
         url = f"http://127.0.0.1:{port}/provisions/{urllib.parse.quote(ITEM_13)}/lineage"
         body = _get_when_up(url, server)
-        assert body == json.loads(json.dumps(queries.lineage(corpus_store, ITEM_13, 3, 50)))
+        assert body == json.loads(queries.lineage(corpus_store, ITEM_13, 3, 50).model_dump_json())
     finally:
         server.terminate()
         server.wait(timeout=10)

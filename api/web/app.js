@@ -1,7 +1,13 @@
 // policykg web pages: a hash router over the HTTP API (same origin). Plain JS, no build step.
 // Every page is a URL: #/search?q=…, #/provision/<ref>, #/cascade/<ref>, #/agency/<ref>?region=…,
-// #/compare?region=…&a=…&b=…  Answers are read defensively: a missing field shows as blank.
-// Long lists (lineage, cascade) say how many of how many they show; ?limit=N sets their page size.
+// #/compare?region=…&a=…&b=…  Long lists (lineage, cascade) say how many of how many they show;
+// ?limit=N sets their page size.
+//
+// Answers are read as the API's OpenAPI schema states them (the models of policykg/queries/answers.py):
+// a field the schema guarantees is read as it is, not guarded. JSDoc names the schema type of each
+// value taken from an answer (@returns on the fetchers, @param, @type, @typedef for the page's own
+// shapes); tests/test_web_schema.py checks every field read here against the schema of the route
+// it came from.
 "use strict";
 
 (() => {
@@ -11,7 +17,7 @@
   const LEVEL_RANK = { national: 0, province: 1, city: 2, county: 3 };
   const KINDS = { DERIVES_FROM: "落实上级", CONTINUES: "延续往年" };
   const ROLES = { lead: "牵头", support: "配合" };
-  const ROLE_SOURCES = { annotation: "条款括注", legend: "括注+说明", table: "任务表", issuer: "发文机关", text: "正文" };
+  const ROLE_SOURCES = { annotation: "条款括注", legend: "括注+说明", list: "责任单位列表", table: "任务表", heading: "职责条目", issuer: "发文机关", text: "正文" };
   const CHANGES = { raised: "提高", lowered: "降低", same: "不变", changed: "改变", added: "新增", dropped: "删除" };
   const STATUS = { kept: "保留", added: "新增", dropped: "删除" };
   const THEME_KINDS = { section: "篇章", facility_type: "设施类型", program: "项目", FacilityType: "设施类型", Program: "项目", entity: "实体" };
@@ -56,16 +62,42 @@
     const res = await fetch(url, { headers: { Accept: "application/json" } });
     let body = null;
     try { body = await res.json(); } catch { body = null; }
-    if (!res.ok) throw new ApiError(res.status, body?.detail ?? res.statusText, body?.candidates);
+    if (!res.ok) {
+      // An error answers a Problem (FastAPI's own 422s too: their detail is a list, and no candidates).
+      /** @type {Problem|null} */
+      const problem = body;
+      throw new ApiError(res.status, problem?.detail ?? res.statusText, problem?.candidates);
+    }
     return body ?? {};
   }
 
   const quiet = (promise) => promise.catch(() => null); // optional extras never break a page
 
+  // --- the answers: one fetcher per route, typed with the route's response schema ---------------
+
+  /** @returns {Promise<Page_DocRef_>} */
+  const getDocuments = (params) => api("/documents", params);
+  /** @returns {Promise<ProvisionAnswer>} */
+  const getProvision = (ref) => api(`/provisions/${encodeURIComponent(ref)}`);
+  /** @returns {Promise<LineageAnswer>} */
+  const getLineage = (ref, params) => api(`/provisions/${encodeURIComponent(ref)}/lineage`, params);
+  /** @returns {Promise<CascadeAnswer>} */
+  const getCascade = (ref, params) => api(`/cascade/${encodeURIComponent(ref)}`, params);
+  /** @returns {Promise<ObligationsAnswer>} */
+  const getObligations = (params) => api("/obligations", params);
+  /** @returns {Promise<CompareAnswer>} */
+  const getCompare = (params) => api("/compare", params);
+  /** @returns {Promise<SearchAnswer>} */
+  const getSearch = (params) => api("/search", params);
+  /** @returns {Promise<EntityAnswer>} */
+  const getEntities = (params) => api("/entities", params);
+
   // The newest documents, asked once per visit: the start page lists them, forms offer their regions.
   let documentsOnce = null;
-  const documents = () => (documentsOnce ||= quiet(api("/documents", { limit: 200 })).then((d) => arr(d?.items).filter((x) => !x.stub)));
+  /** @returns {Promise<DocRef[]>} */
+  const documents = () => (documentsOnce ||= quiet(getDocuments({ limit: 200 })).then((listed) => (listed ? listed.items.filter((d) => !d.stub) : [])));
 
+  /** @param {DocRef[]} docs */
   function fillRegions(docs) {
     const list = document.getElementById("regions");
     if (!list || list.childElementCount) return;
@@ -80,41 +112,40 @@
     return s.length > 140 ? `${s.slice(0, 139)}…` : s;
   }
 
-  function provTitle(p) {
-    if (!p) return "";
-    return p.cite || [p.doc_number || p.doc_title, p.label].filter(Boolean).join(" ") || p.id;
-  }
-
+  /** @param {ProvisionBrief} p */
   function provLink(p, text) {
-    if (!p?.id) return esc(text ?? "");
-    return `<a href="${href("provision", p.id)}" data-provision="${esc(p.id)}">${esc(text ?? provTitle(p))}</a>`;
+    return `<a href="${href("provision", p.id)}" data-provision="${esc(p.id)}">${esc(text ?? p.cite)}</a>`;
   }
 
+  /** @param {DocRef|null} d */
   function docLabel(d) {
     if (!d) return "";
     return [d.doc_number, d.title].filter(Boolean).join(" ") || d.source || d.id;
   }
 
+  /** @param {ProvisionRef} p */
   function metaLine(p) {
     const parts = [p.doc_title && `《${esc(p.doc_title)}》`, p.doc_number && esc(p.doc_number), p.year && `${esc(p.year)}年`,
       p.region && esc(p.region), p.level && esc(level(p.level))].filter(Boolean);
     return `<div class="meta">${parts.map((x) => `<span>${x}</span>`).join("")}</div>`;
   }
 
+  /** @param {TargetRef} t */
   function targetText(t) {
-    if (!t) return "";
     if (t.words) return t.words;
     return [t.subject, t.comparator, num(t.value), t.unit, t.deadline && `(${t.deadline})`].filter((x) => x !== null && x !== undefined && x !== "").join(" ");
   }
 
+  /** @param {TargetRef|null} t */
   function targetValue(t) {
     if (!t) return "—";
     const v = num(t.value);
     return [t.comparator, v === null ? "" : String(v), t.unit].filter(Boolean).join(" ") || "—";
   }
 
+  /** @param {TargetChange} c */
   function changeCell(c) {
-    const kind = c?.change || "";
+    const kind = c.change;
     return `<span class="change-${esc(kind)}">${esc(CHANGES[kind] || kind)}</span>`;
   }
 
@@ -154,7 +185,9 @@
   const wordsOf = (...values) => values.flatMap((v) => (Array.isArray(v) ? v : [v])).filter((v) => typeof v === "string" && v.trim());
 
   function errorBox(err, page) {
-    const candidates = arr(err?.candidates);
+    // An ApiError carries the candidates of the API's Problem; any other error (a network failure) none.
+    /** @type {(DocRef|ProvisionRef|EntityCandidate)[]} */
+    const candidates = err instanceof ApiError ? err.candidates : [];
     const items = candidates.slice(0, 30).map((c) => {
       const label = c.cite || c.name || c.title || c.id;
       const type = { Agency: "agency", Program: "program", FacilityType: "facility_type" }[c.kind];
@@ -222,21 +255,28 @@
     const wanted = f.q || f.region || f.year || f.level;
     const query = { region: f.region, year: f.year, level: f.level, limit, offset };
     if (f.type === "text") query.q = f.q; else query[f.type] = f.q;
-    const answer = wanted ? await api("/search", query).catch((e) => ({ error: e })) : null;
+    /** @type {SearchAnswer|null} */
+    let answer = null;
+    let failure = null;
+    if (wanted) {
+      try { answer = await getSearch(query); } catch (err) { failure = err; }
+    }
+    /** @type {DocRef[]} */
     const docs = wanted ? [] : await documents();
     if (stale()) return;
     let html = `<h1>条款检索</h1>${searchForm(f)}`;
     if (!wanted) html += documentList(docs);
-    else if (answer?.error) html += errorBox(answer.error, "search");
+    else if (!answer) html += errorBox(failure, "search");
     else html += `<div id="chips"></div>${searchResults(answer, f, offset, limit)}`;
     app.innerHTML = html;
     documents().then((d) => !stale() && fillRegions(d));
     // Names that are also entities link to their pages; asked after the results, which come first.
-    const entities = wanted && f.q ? quiet(api("/entities", { name: f.q, limit: 1, region: f.region })) : null;
-    entities?.then((found) => {
-      const box = !stale() && document.getElementById("chips");
-      if (box) box.innerHTML = entityChips(found, f);
-    });
+    if (wanted && f.q) {
+      quiet(getEntities({ name: f.q, limit: 1, region: f.region })).then((found) => {
+        const box = !stale() && document.getElementById("chips");
+        if (box) box.innerHTML = entityChips(found, f);
+      });
+    }
     const form = app.querySelector("form.bar");
     form.addEventListener("submit", (ev) => {
       ev.preventDefault();
@@ -258,6 +298,7 @@
     </form>`;
   }
 
+  /** @param {DocRef[]} loaded */
   function documentList(loaded) {
     if (!loaded.length) return `<p class="muted">库中还没有文件。</p>`;
     const rows = loaded.map((d) => `<tr>
@@ -270,10 +311,10 @@
       <tbody>${rows.join("")}</tbody></table>`;
   }
 
+  /** @param {EntityAnswer|null} answer */
   function entityChips(answer, f) {
-    const matches = arr(answer?.matches).filter((m) => m?.id);
-    if (!matches.length) return "";
-    const chips = matches.map((m) => {
+    if (!answer) return "";
+    const chips = answer.matches.map((m) => {
       if (m.kind === "Agency") return `<a href="${href("agency", m.id, { region: f.region })}">机构:${esc(m.name)} → 职责</a>`;
       const type = m.kind === "Program" ? "program" : m.kind === "FacilityType" ? "facility_type" : null;
       return type ? `<a href="${href("search", "", { q: m.name, type })}">${m.kind === "Program" ? "项目" : "设施类型"}:${esc(m.name)}</a>` : "";
@@ -281,15 +322,16 @@
     return chips.length ? `<p class="chips small">相关实体:${chips.join("")}</p>` : "";
   }
 
+  /** @param {SearchAnswer} answer */
   function searchResults(answer, f, offset, limit) {
-    const items = arr(answer?.items);
-    const total = num(answer?.total) ?? items.length;
-    const terms = arr(answer?.terms).length ? arr(answer.terms) : f.type === "text" ? wordsOf(...String(f.q).split(/\s+/)) : [];
-    let html = `<p class="summary">共 ${total} 条条款${answer?.mode === "some" ? "(没有条款同时包含全部词语,按命中词数排列)" : ""}</p>`;
+    const items = answer.items;
+    const total = answer.total;
+    const terms = answer.terms.length ? answer.terms : f.type === "text" ? wordsOf(...String(f.q).split(/\s+/)) : [];
+    let html = `<p class="summary">共 ${total} 条条款${answer.mode === "some" ? "(没有条款同时包含全部词语,按命中词数排列)" : ""}</p>`;
     if (!items.length) return `${html}<p>没有找到条款。换个说法,或去掉一些筛选条件试试。</p>`;
     html += `<ol class="hits">${items.map((hit) => {
-      const p = hit?.provision || {};
-      const marked = hitText(p.text || hit?.snippet || "", terms, arr(hit?.highlights));
+      const p = hit.provision;
+      const marked = hitText(p.text || hit.snippet, terms, hit.highlights);
       return `<li><div class="hit-title">${provLink(p)} <span class="muted">${esc(p.heading ?? "")}</span></div>
         <div class="hit-text">${marked}</div>${metaLine(p)}</li>`;
     }).join("")}</ol>`;
@@ -307,7 +349,7 @@
     if (shown.length < 30 && text.length > shown.length) shown += firstSentence(text.slice(shown.length));
     const needles = terms.map((t) => ({ text: t, cls: "ev0" }));
     let html = highlight(shown, needles);
-    const at = spans.map((s) => (Array.isArray(s) ? s[0] : -1)).filter((n) => Number.isInteger(n) && n >= 0).sort((a, b) => a - b);
+    const at = spans.map((s) => s[0]).sort((a, b) => a - b);
     const first = at.find((n) => n >= shown.length) ?? -1;
     const seen = terms.some((t) => shown.includes(t));
     if (!seen && first > 0) {
@@ -320,31 +362,44 @@
 
   // --- provision -----------------------------------------------------------------------------
 
+  /**
+   * A lineage hop as the provision page holds it: the API's hop and the list it was loaded into
+   * (up: what the provision implements or continues; down: what implements or continues it).
+   * @typedef {object} ShownHop
+   * @property {Hop} hop
+   * @property {"up"|"down"} dir
+   */
+
   async function provisionPage(ref, params, stale) {
     if (!ref) throw new ApiError(404, "没有指定条款");
     const limit = pageSize(params, 100);
-    const lineageAt = (offset) => api(`/provisions/${encodeURIComponent(ref)}/lineage`, { depth: 2, limit, offset });
+    /** @returns {Promise<LineageAnswer>} */
+    const lineageAt = (offset) => getLineage(ref, { depth: 2, limit, offset });
     const graphLib = loadCytoscape();
-    const [answer, lineage] = await Promise.all([api(`/provisions/${encodeURIComponent(ref)}`), quiet(lineageAt(0))]);
+    const [answer, lineage] = await Promise.all([getProvision(ref), quiet(lineageAt(0))]);
     if (stale()) return;
     lap("data");
-    const p = answer.provision || {};
+    const p = answer.provision;
     // One list of every hop loaded so far (data-hop indexes it); each direction pages on its own.
+    /** @type {ShownHop[]} */
     const hops = [];
-    const lists = {};
-    for (const dir of ["up", "down"]) {
-      const part = lineage?.[HOP_PARTS[dir]];
-      const items = arr(part?.items).map((h) => ({ ...h, dir }));
-      hops.push(...items);
-      lists[dir] = { total: Math.max(num(part?.total) ?? 0, items.length) };
+    const totals = { up: 0, down: 0 };
+    /** @param {Page_Hop_} part */
+    const add = (dir, part) => {
+      hops.push(...part.items.map((hop) => ({ hop, dir })));
+      totals[dir] = Math.max(part.total, hops.filter((s) => s.dir === dir).length);
+    };
+    if (lineage) {
+      add("up", lineage.upstream);
+      add("down", lineage.downstream);
     }
-    const total = lists.up.total + lists.down.total;
+    const total = totals.up + totals.down;
     const drawn = graphHops(hops, p.id);
     const needles = entityNeedles(answer, new Map());
     app.innerHTML = `
       <div class="meta"><a href="${href("search", "", { region: p.region, year: p.year })}">${esc(p.region ?? "")} ${esc(p.year ?? "")}</a>
         ${p.section ? `<span>${esc(p.section)}</span>` : ""}</div>
-      <h1>${esc(provTitle(p))} ${esc(p.heading ?? "")}</h1>
+      <h1>${esc(p.cite)} ${esc(p.heading ?? "")}</h1>
       ${metaLine(p)}
       <div class="layout">
         <div>
@@ -356,27 +411,24 @@
         <aside class="side">${provisionSide(answer)}</aside>
       </div>
       <h2>政策沿袭</h2>
-      ${documentLineage(lineage)}
+      ${lineage ? documentLineage(lineage) : ""}
       ${drawn.hops.length ? `<div id="graph" role="img" aria-label="沿袭关系图"></div>
         <div class="graph-legend">上方为国家、省级,下方为市、县级;横向按年份。实线:落实上级;虚线:延续往年。点击条款打开,点击连线查看匹配词句。
           ${drawn.hops.length < total ? `<span id="graph-shown">图中只画出已载入关系中的 ${drawn.hops.length} 条(涉及 ${drawn.nodes} 个关联条款;直接关联优先,同层按得分从高到低),共 ${total} 条关系,见下方列表。</span>` : ""}</div>`
         : !lineage ? `<p class="error">沿袭关系暂时无法加载,请稍后刷新。</p>` : total ? "" : `<p class="muted">尚未发现与其他条款的沿袭关系。</p>`}
-      ${["up", "down"].map((dir) => hopSection(dir, lists[dir].total, hops, p.id)).join("")}`;
+      ${["up", "down"].map((dir) => hopSection(dir, totals[dir], hops, p.id)).join("")}`;
     const more = async (dir) => {
-      const shown = hops.filter((h) => h.dir === dir).length;
+      const shown = hops.filter((s) => s.dir === dir).length;
       const next = await lineageAt(shown);
       if (stale()) return;
-      const part = next?.[HOP_PARTS[dir]];
-      const items = arr(part?.items).map((h) => ({ ...h, dir }));
       const from = hops.length;
-      hops.push(...items);
-      lists[dir].total = Math.max(num(part?.total) ?? 0, shown + items.length);
+      add(dir, dir === "up" ? next.upstream : next.downstream);
       const box = app.querySelector(`section.hop-list[data-dir="${dir}"] .hops`);
-      box.insertAdjacentHTML("beforeend", items.map((h, k) => hopDetails(h, from + k, p.id)).join(""));
+      box.insertAdjacentHTML("beforeend", hops.slice(from).map((s, k) => hopDetails(s, from + k, p.id)).join(""));
       wireHops(hops, [...box.querySelectorAll("details[data-hop]")].filter((d) => Number(d.dataset.hop) >= from));
-      updateHopSection(dir, hops, lists[dir].total, limit, items.length === 0, () => more(dir), stale);
+      updateHopSection(dir, hops, totals[dir], limit, hops.length === from, () => more(dir), stale);
     };
-    for (const dir of ["up", "down"]) updateHopSection(dir, hops, lists[dir].total, limit, false, () => more(dir), stale);
+    for (const dir of ["up", "down"]) updateHopSection(dir, hops, totals[dir], limit, false, () => more(dir), stale);
     wireHops(hops, [...app.querySelectorAll(".hops details[data-hop]")]);
     const first = app.querySelector(".hops details[data-hop]");
     if (first) { first.open = true; first.dispatchEvent(new Event("toggle")); }
@@ -397,26 +449,29 @@
   // Lineage lists: upstream (what this provision implements or continues), downstream (what
   // implements or continues it). The API lists each direction breadth first: the direct hops by
   // score, highest first, then the hops through one intermediate provision.
-  const HOP_PARTS = { up: "upstream", down: "downstream" };
   const HOP_TITLES = { up: "上游:本条落实或延续的条款", down: "下游:落实或延续本条的条款" };
 
+  /** @param {ShownHop[]} hops */
   function hopSection(dir, total, hops, focus) {
     if (!total) return "";
-    const mine = hops.map((h, i) => [h, i]).filter(([h]) => h.dir === dir);
+    const mine = [];
+    hops.forEach((s, i) => { if (s.dir === dir) mine.push(hopDetails(s, i, focus)); });
     return `<section class="hop-list" data-dir="${dir}"><h3>${HOP_TITLES[dir]}</h3>
-      <p class="summary listed"></p><div class="hops">${mine.map(([h, i]) => hopDetails(h, i, focus)).join("")}</div><div class="more"></div></section>`;
+      <p class="summary listed"></p><div class="hops">${mine.join("")}</div><div class="more"></div></section>`;
   }
 
+  /** @param {ShownHop[]} shown */
   function hopCount(total, shown) {
     if (shown.length >= total) return `共 ${total} 条关系,全部列在下方。`;
-    if (shown.every((h) => (h.depth ?? 1) === 1)) return `共 ${total} 条关系,下方列出直接关联中得分最高的 ${shown.length} 条。`;
+    if (shown.every((s) => s.hop.depth === 1)) return `共 ${total} 条关系,下方列出直接关联中得分最高的 ${shown.length} 条。`;
     return `共 ${total} 条关系,下方列出前 ${shown.length} 条(直接关联在前,按得分从高到低;其后为经一个中间条款的间接关联)。`;
   }
 
+  /** @param {ShownHop[]} hops */
   function updateHopSection(dir, hops, total, limit, exhausted, loadNext, stale) {
     const section = app.querySelector(`section.hop-list[data-dir="${dir}"]`);
     if (!section) return;
-    const shown = hops.filter((h) => h.dir === dir);
+    const shown = hops.filter((s) => s.dir === dir);
     section.querySelector(".listed").textContent = hopCount(total, shown);
     moreControl(section.querySelector(".more"), total, shown.length, limit, exhausted, loadNext, stale);
   }
@@ -445,36 +500,40 @@
     });
   }
 
+  /** @param {ProvisionAnswer} answer */
   function entityNeedles(answer, aliases) {
     const needles = [];
-    for (const a of arr(answer.agencies)) {
-      const role = a.role === "lead" ? "lead" : "support";
-      for (const name of wordsOf(a.name, ...arr(a.aliases))) needles.push({ text: name, cls: `hl-${role}`, title: `${ROLES[role]}:${a.name}` });
+    for (const a of answer.agencies) {
+      for (const name of wordsOf(a.name, ...a.aliases)) needles.push({ text: name, cls: `hl-${a.role}`, title: `${ROLES[a.role]}:${a.name}` });
     }
-    for (const m of arr(answer.mentions)) {
+    for (const m of answer.mentions) {
       const cls = m.kind === "Program" ? "hl-program" : "hl-facility";
       for (const name of wordsOf(m.label, ...(aliases.get(m.id) || []))) needles.push({ text: name, cls, title: `${m.kind === "Program" ? "项目" : "设施类型"}:${m.label}` });
     }
-    for (const t of arr(answer.targets)) needles.push({ text: t.words, cls: "hl-target", title: `目标:${targetText(t)}` });
+    for (const t of answer.targets) needles.push({ text: t.words, cls: "hl-target", title: `目标:${targetText(t)}` });
     return needles;
   }
 
+  /** @param {ProvisionAnswer} answer */
   async function enhanceMentions(answer, stale) {
-    const mentions = arr(answer.mentions).filter((m) => m?.id);
+    const mentions = answer.mentions;
     if (!mentions.length) return;
-    const found = await Promise.all(mentions.map((m) => quiet(api("/entities", { name: m.id, limit: 1 }))));
+    /** @type {(EntityAnswer|null)[]} */
+    const found = await Promise.all(mentions.map((m) => quiet(getEntities({ name: m.id, limit: 1 }))));
     if (stale()) return;
     const aliases = new Map();
-    found.forEach((f, i) => aliases.set(mentions[i].id, arr(f?.matches?.[0]?.attributes?.aliases)));
+    // An entity's attributes are the node's own (they differ by kind); facility types and programs list aliases.
+    found.forEach((f, i) => aliases.set(mentions[i].id, arr(f?.matches[0]?.attributes.aliases)));
     const box = document.getElementById("fulltext");
-    if (box) box.innerHTML = highlight(answer.provision?.text, entityNeedles(answer, aliases));
+    if (box) box.innerHTML = highlight(answer.provision.text, entityNeedles(answer, aliases));
   }
 
+  /** @param {ProvisionAnswer} answer */
   function provisionSide(answer) {
-    const agencies = arr(answer.agencies).map((a) => `<li><span class="badge ${a.role === "lead" ? "lead" : "support"}">${esc(ROLES[a.role] || a.role || "")}</span>
-      <a href="${href("agency", a.id)}">${esc(a.name)}</a>${a.relation ? ` <span class="muted small">${esc(a.relation)}</span>` : ""}</li>`);
-    const targets = arr(answer.targets).map((t) => `<li>${esc(targetText(t))}${t.deadline ? ` <span class="muted small">期限 ${esc(t.deadline)}</span>` : ""}</li>`);
-    const mentions = arr(answer.mentions).map((m) => {
+    const agencies = answer.agencies.map((a) => `<li><span class="badge ${a.role}">${esc(ROLES[a.role])}</span>
+      <a href="${href("agency", a.id)}">${esc(a.name)}</a></li>`);
+    const targets = answer.targets.map((t) => `<li>${esc(targetText(t))}${t.deadline ? ` <span class="muted small">期限 ${esc(t.deadline)}</span>` : ""}</li>`);
+    const mentions = answer.mentions.map((m) => {
       const type = m.kind === "Program" ? "program" : m.kind === "FacilityType" ? "facility_type" : "";
       const label = m.kind === "Program" ? "项目" : m.kind === "FacilityType" ? "设施" : m.kind || "";
       return `<li><span class="badge">${esc(label)}</span> ${type ? `<a href="${href("search", "", { q: m.label, type })}">${esc(m.label)}</a>` : esc(m.label)}</li>`;
@@ -483,12 +542,13 @@
     return block("责任单位", agencies) + block("目标指标", targets) + block("提及的设施与项目", mentions);
   }
 
+  /** @param {LineageAnswer} lineage */
   function documentLineage(lineage) {
-    const hops = arr(lineage?.document_lineage);
+    const hops = lineage.document_lineage;
     if (!hops.length) return "";
     const label = { DERIVES_FROM: "本文件落实", CITES: "本文件引用" };
-    const items = hops.map((h) => `<li>${esc(label[h.kind] || h.kind)}:${esc(docLabel(h.document))}
-      ${h.document?.stub ? `<span class="muted">(未收录全文)</span>` : ""}</li>`).join("");
+    const items = hops.map((h) => `<li>${esc(label[h.kind])}:${esc(docLabel(h.document))}
+      ${h.document.stub ? `<span class="muted">(未收录全文)</span>` : ""}</li>`).join("");
     const derives = hops.filter((h) => h.kind === "DERIVES_FROM").length;
     const cites = hops.length - derives;
     const said = [derives && `落实 ${derives} 份上级文件`, cites && `引用 ${cites} 份文件`].filter(Boolean).join(",");
@@ -497,37 +557,40 @@
 
   // A hop's summary (kind, both provisions, score) is drawn at once; its side-by-side texts only
   // when opened, so a provision with a hundred derived copies still renders quickly.
-  function hopDetails(h, i, focus) {
-    const src = h.source || {};
-    const tgt = h.target || {};
-    const other = src.id === focus ? tgt : src;
+  /** @param {ShownHop} s */
+  function hopDetails(s, i, focus) {
+    const h = s.hop;
+    /** @type {ProvisionRef} */
+    const other = h.source.id === focus ? h.target : h.source;
     return `<details data-hop="${i}">
-      <summary><span class="badge ${h.dir === "up" ? "support" : "lead"}">${h.dir === "up" ? "上游" : "下游"}</span>
-        ${esc(KINDS[h.kind] || h.kind)}:${provLink(src)} → ${provLink(tgt)}
+      <summary><span class="badge ${s.dir === "up" ? "support" : "lead"}">${s.dir === "up" ? "上游" : "下游"}</span>
+        ${esc(KINDS[h.kind])}:${provLink(h.source)} → ${provLink(h.target)}
         <span class="muted small">${esc(other.region ?? "")} ${esc(other.year ?? "")} · 得分 <b>${esc(score(h.score))}</b>${h.method ? ` · ${esc(h.method)}` : ""}
-        ${arr(h.shared).length ? ` · 共同:${esc(arr(h.shared).join("、"))}` : ""}</span></summary>
+        ${h.shared.length ? ` · 共同:${esc(h.shared.join("、"))}` : ""}</span></summary>
     </details>`;
   }
 
+  /** @param {Hop} h */
   function hopBody(h) {
-    const src = h.source || {};
-    const tgt = h.target || {};
-    const evidence = arr(h.evidence);
-    const needles = (side) => evidence.flatMap((e, k) => wordsOf(e[`${side}_words`], e[`${side}_quote`])
-      .map((w) => ({ text: w, cls: `ev${k % 5}`, title: `匹配 ${k + 1}` })));
-    const phrases = evidence.map((e, k) => `<tr><td class="num">${k + 1}</td><td><span class="ev${k % 5}">${esc(wordsOf(e.source_words, e.source_quote)[0] || "")}</span></td>
+    const src = h.source;
+    const tgt = h.target;
+    const mark = (words, k) => words.map((w) => ({ text: w, cls: `ev${k % 5}`, title: `匹配 ${k + 1}` }));
+    const sourceNeedles = h.evidence.flatMap((e, k) => mark(wordsOf(e.source_words, e.source_quote), k));
+    const targetNeedles = h.evidence.flatMap((e, k) => mark(wordsOf(e.target_words, e.target_quote), k));
+    const phrases = h.evidence.map((e, k) => `<tr><td class="num">${k + 1}</td><td><span class="ev${k % 5}">${esc(wordsOf(e.source_words, e.source_quote)[0] || "")}</span></td>
       <td><span class="ev${k % 5}">${esc(wordsOf(e.target_words, e.target_quote)[0] || "")}</span></td></tr>`).join("");
     return `<div class="pair">
-        <div><h4>${esc(provTitle(src))} · ${esc(src.region ?? "")} ${esc(src.year ?? "")}</h4>${highlight(src.text, needles("source"))}</div>
-        <div><h4>${esc(provTitle(tgt))} · ${esc(tgt.region ?? "")} ${esc(tgt.year ?? "")}</h4>${highlight(tgt.text, needles("target"))}</div>
+        <div><h4>${esc(src.cite)} · ${esc(src.region ?? "")} ${esc(src.year ?? "")}</h4>${highlight(src.text, sourceNeedles)}</div>
+        <div><h4>${esc(tgt.cite)} · ${esc(tgt.region ?? "")} ${esc(tgt.year ?? "")}</h4>${highlight(tgt.text, targetNeedles)}</div>
       </div>
-      ${phrases ? `<div class="phrases"><table class="grid"><thead><tr><th>#</th><th>${esc(provTitle(src))} 中的词句</th><th>${esc(provTitle(tgt))} 中的词句</th></tr></thead><tbody>${phrases}</tbody></table></div>` : ""}`;
+      ${phrases ? `<div class="phrases"><table class="grid"><thead><tr><th>#</th><th>${esc(src.cite)} 中的词句</th><th>${esc(tgt.cite)} 中的词句</th></tr></thead><tbody>${phrases}</tbody></table></div>` : ""}`;
   }
 
+  /** @param {ShownHop[]} hops */
   function wireHops(hops, boxes) {
     for (const box of boxes) {
       const fill = () => {
-        if (box.open && !box.dataset.filled) { box.dataset.filled = "1"; box.insertAdjacentHTML("beforeend", hopBody(hops[box.dataset.hop])); }
+        if (box.open && !box.dataset.filled) { box.dataset.filled = "1"; box.insertAdjacentHTML("beforeend", hopBody(hops[box.dataset.hop].hop)); }
       };
       box.addEventListener("toggle", fill);
     }
@@ -549,30 +612,49 @@
   // The drawing keeps at most GRAPH_NODES linked provisions: the direct hops first, then by score,
   // and every loaded hop between the provisions kept (all hops are listed below it).
   const GRAPH_NODES = 30;
+
+  /**
+   * A hop the drawing shows, with its place in the page's list of hops (its data-hop).
+   * @typedef {object} DrawnHop
+   * @property {Hop} hop
+   * @property {number} index
+   */
+
+  /** @param {ShownHop[]} hops */
   function graphHops(hops, focus) {
-    const order = hops.map((h, i) => [h, i]).sort((a, b) => (a[0].depth ?? 1) - (b[0].depth ?? 1) || (num(b[0].score) ?? 0) - (num(a[0].score) ?? 0) || a[1] - b[1]);
+    /** @type {DrawnHop[]} */
+    const listed = hops.map((s, index) => ({ hop: s.hop, index }));
+    const order = listed.slice().sort((a, b) => a.hop.depth - b.hop.depth || (num(b.hop.score) ?? 0) - (num(a.hop.score) ?? 0) || a.index - b.index);
     const nodes = new Set();
     const kept = new Set();
-    for (const [h, i] of order) {
-      const ends = [h.source?.id, h.target?.id].filter((id) => id && id !== focus && !nodes.has(id));
+    for (const d of order) {
+      const ends = [d.hop.source.id, d.hop.target.id].filter((id) => id !== focus && !nodes.has(id));
       if (nodes.size + ends.length > GRAPH_NODES) continue;
       for (const id of ends) nodes.add(id);
-      kept.add(i);
+      kept.add(d.index);
     }
-    return { hops: hops.map((h, i) => (kept.has(i) ? { ...h, index: i } : null)).filter(Boolean), nodes: nodes.size };
+    return { hops: listed.filter((d) => kept.has(d.index)), nodes: nodes.size };
   }
 
   // Positions: a column per year (earlier left), a band per level (national on top); the provisions
   // of one year and level stack inside their cell, so no edge runs through a neighbour. The focus has
   // a column of its own: the other provisions of its year stand to its right, not under it.
-  function drawLineage(focus, hops) {
-    const nodes = new Map([[focus.id, focus]]);
-    for (const h of hops) for (const p of [h.source, h.target]) if (p?.id && !nodes.has(p.id)) nodes.set(p.id, p);
-    const years = [...new Set([...nodes.values()].map((p) => p.year ?? 0))].sort((a, b) => a - b);
+  /**
+   * @param {ProvisionRef} focus
+   * @param {DrawnHop[]} drawn
+   */
+  function drawLineage(focus, drawn) {
+    /** @type {ProvisionRef[]} */
+    const ends = [focus, ...drawn.flatMap((d) => [d.hop.source, d.hop.target])];
+    const nodes = new Map();
+    for (const q of ends) if (!nodes.has(q.id)) nodes.set(q.id, q);
+    /** @type {ProvisionRef[]} */
+    const provisions = [...nodes.values()];
+    const years = [...new Set(provisions.map((p) => p.year ?? 0))].sort((a, b) => a - b);
     const focusYear = focus.year ?? 0;
     const focusRank = LEVEL_RANK[focus.level] ?? 2;
     const cells = new Map();
-    for (const p of nodes.values()) {
+    for (const p of provisions) {
       if (p.id === focus.id) continue;
       const k = `${p.year ?? 0}|${LEVEL_RANK[p.level] ?? 2}`;
       if (!cells.has(k)) cells.set(k, []);
@@ -600,17 +682,18 @@
     const box = document.getElementById("graph");
     box.style.height = `${Math.min(620, Math.max(220, Math.max(...ys) - Math.min(...ys) + 180))}px`;
     const short = (s, n) => (s && s.length > n ? `${s.slice(0, n)}…` : s || "");
-    const elements = [...nodes.values()].map((p) => ({
+    const elements = provisions.map((p) => ({
       group: "nodes",
       data: { id: p.id, label: `${p.region ?? ""} ${p.year ?? ""} ${p.label ?? ""}\n${short(p.heading, 10)}`, focus: p.id === focus.id ? 1 : 0 },
       position: pos[p.id],
     }));
     const seen = new Set();
-    hops.forEach((h, i) => {
-      const id = `${h.source?.id}>${h.target?.id}>${h.kind}`;
-      if (!h.source?.id || !h.target?.id || seen.has(id)) return;
+    drawn.forEach((d) => {
+      const h = d.hop;
+      const id = `${h.source.id}>${h.target.id}>${h.kind}`;
+      if (seen.has(id)) return;
       seen.add(id);
-      elements.push({ group: "edges", data: { id, source: h.source.id, target: h.target.id, hop: h.index ?? i, kind: h.kind, label: score(h.score) } });
+      elements.push({ group: "edges", data: { id, source: h.source.id, target: h.target.id, hop: d.index, kind: h.kind, label: score(h.score) } });
     });
     const cy = window.cytoscape({
       container: box,
@@ -655,23 +738,25 @@
   async function cascadePage(ref, params, stale) {
     if (!ref) throw new ApiError(404, "没有指定条款或文件");
     const limit = pageSize(params, 500);
-    const cascadeAt = (offset) => api(`/cascade/${encodeURIComponent(ref)}`, { limit, offset });
+    /** @returns {Promise<CascadeAnswer>} */
+    const cascadeAt = (offset) => getCascade(ref, { limit, offset });
     const answer = await cascadeAt(0);
     if (stale()) return;
-    const root = answer.root || {};
+    const root = answer.root;
     const rp = root.provision;
-    const doc = root.document || {};
+    const doc = root.document;
     // The API sorts derived provisions by region name, year, document and item, and pages that
     // order; coverage counts them all, whichever page is loaded.
-    const items = arr(answer.regions).flatMap((g) => arr(g.items));
-    let total = Math.max(num(answer.total) ?? 0, items.length);
-    const cov = answer.coverage || {};
-    const subs = arr(cov.subdivisions);
+    /** @type {CascadeItem[]} */
+    const items = answer.regions.flatMap((g) => g.items);
+    let total = Math.max(answer.total, items.length);
+    const cov = answer.coverage;
+    const subs = cov.subdivisions;
     app.innerHTML = `
-      <div class="meta"><span>级联落实</span>${doc.region ? `<span>${esc(doc.region)}</span>` : ""}${doc.year ? `<span>${esc(doc.year)}年</span>` : ""}</div>
+      <div class="meta"><span>级联落实</span>${doc?.region ? `<span>${esc(doc.region)}</span>` : ""}${doc?.year ? `<span>${esc(doc.year)}年</span>` : ""}</div>
       <h1>${rp ? `${provLink(rp)} ${esc(rp.heading ?? "")}` : esc(docLabel(doc))}</h1>
-      ${rp ? `<div class="fulltext">${esc(rp.text ?? "")}</div>` : `<p class="muted">整份文件的 ${esc(root.provisions ?? "")} 条条款</p>`}
-      <p class="summary"><span class="listed"></span>${cov.scope ? `${esc(cov.scope)}所辖${esc(level(cov.level))}单位 ${subs.length} 个,其中 ${arr(cov.covered).length} 个可见落实。` : ""}</p>
+      ${rp ? `<div class="fulltext">${esc(rp.text ?? "")}</div>` : `<p class="muted">整份文件的 ${esc(root.provisions)} 条条款</p>`}
+      <p class="summary"><span class="listed"></span>${cov.scope ? `${esc(cov.scope)}所辖${esc(level(cov.level))}单位 ${subs.length} 个,其中 ${cov.covered.length} 个可见落实。` : ""}</p>
       ${cov.note ? `<div class="notice">${esc(cov.note)}</div>` : ""}
       <div id="cascade-table"></div><div class="more"></div>`;
     const draw = (exhausted) => {
@@ -683,14 +768,27 @@
     const more = async () => {
       const next = await cascadeAt(items.length);
       if (stale()) return;
-      const found = arr(next.regions).flatMap((g) => arr(g.items));
+      const found = next.regions.flatMap((g) => g.items);
       items.push(...found);
-      total = Math.max(num(next.total) ?? 0, items.length);
+      total = Math.max(next.total, items.length);
       draw(found.length === 0);
     };
     draw(false);
   }
 
+  /**
+   * A row of the cascade table: a subdivision the coverage counts, or a region of a derived
+   * provision that the coverage does not list (a county, a region not named).
+   * @typedef {object} CoverageRow
+   * @property {string|null} region
+   * @property {string} status
+   * @property {number} derived
+   */
+
+  /**
+   * @param {Subdivision[]} subs
+   * @param {CascadeItem[]} items
+   */
   function cascadeTable(subs, items) {
     const groups = new Map();
     for (const it of items) {
@@ -700,26 +798,32 @@
     }
     const listed = new Set(subs.map((s) => s.region));
     const extra = [...groups.keys()].filter((r) => !listed.has(r)).map((r) => ({ region: r, status: "derived", derived: groups.get(r).length }));
-    const rows = [...subs, ...extra].sort((a, b) => (b.derived || 0) - (a.derived || 0));
+    /** @type {CoverageRow[]} */
+    const rows = [...subs.map((s) => ({ region: s.region, status: s.status, derived: s.derived })), ...extra];
+    rows.sort((a, b) => b.derived - a.derived);
     return `<table class="grid"><thead><tr><th>地区</th><th>情况</th><th>落实条款</th><th>得分</th><th>目标变化</th><th>机构变化<span class="muted small">(+ 新增 − 未列)</span></th></tr></thead>
       <tbody>${rows.map((s) => cascadeRows(s, groups.get(s.region) || [])).join("")}</tbody></table>`;
   }
 
+  /**
+   * @param {CoverageRow} sub
+   * @param {CascadeItem[]} items
+   */
   function cascadeRows(sub, items) {
     // Coverage counts the region's derived provisions with those of its subdivisions, all pages:
     // when fewer are listed in this row, the row says so.
-    const count = (sub.derived || 0) > items.length ? `<div class="muted small">此处列出 ${items.length} 条;计入该地(含下辖地区)的共 ${esc(sub.derived)} 条</div>` : "";
-    const status = `<span class="badge ${sub.status === "derived" ? "kept" : ""}">${esc(COVER[sub.status] || sub.status || "")}</span>${count}`;
+    const count = sub.derived > items.length ? `<div class="muted small">此处列出 ${items.length} 条;计入该地(含下辖地区)的共 ${esc(sub.derived)} 条</div>` : "";
+    const status = `<span class="badge ${sub.status === "derived" ? "kept" : ""}">${esc(COVER[sub.status] || sub.status)}</span>${count}`;
     if (!items.length) return `<tr class="none"><td>${esc(sub.region ?? "未标注地区")}</td><td>${status}</td><td colspan="4"></td></tr>`;
     return items.map((it, i) => {
-      const changes = arr(it.target_changes).filter((c) => c.change !== "same")
+      const changes = it.target_changes.filter((c) => c.change !== "same")
         .map((c) => `${changeCell(c)} ${esc(targetText(c.after || c.before))}`).join("<br>");
-      const ag = it.agencies || {};
-      const agencies = [...arr(ag.added).map((a) => `+ ${esc(a.name)}`), ...arr(ag.dropped).map((a) => `− ${esc(a.name)}`)].join("<br>");
-      const words = arr(it.evidence).map((e) => wordsOf(e.source_words, e.source_quote)[0]).filter(Boolean);
+      const ag = it.agencies;
+      const agencies = [...ag.added.map((a) => `+ ${esc(a.name)}`), ...ag.dropped.map((a) => `− ${esc(a.name)}`)].join("<br>");
+      const words = it.evidence.map((e) => wordsOf(e.source_words, e.source_quote)[0]).filter(Boolean);
       return `<tr>${i === 0 ? `<td rowspan="${items.length}">${esc(sub.region ?? "未标注地区")}</td><td rowspan="${items.length}">${status}</td>` : ""}
-        <td>${provLink(it.provision)} <span class="muted">${esc(it.provision?.heading ?? "")}</span>
-          <div class="meta"><span>${esc(it.provision?.year ?? "")}年</span><span>${it.depth > 1 ? "经中间层级落实" : "直接落实"} ${provLink(it.derives_from, `${it.derives_from?.label ?? ""} ${it.derives_from?.heading ?? ""}`)}</span></div>
+        <td>${provLink(it.provision)} <span class="muted">${esc(it.provision.heading ?? "")}</span>
+          <div class="meta"><span>${esc(it.provision.year ?? "")}年</span><span>${it.depth > 1 ? "经中间层级落实" : "直接落实"} ${provLink(it.derives_from, `${it.derives_from.label ?? ""} ${it.derives_from.heading ?? ""}`)}</span></div>
           ${words.length ? `<div class="small">匹配:${words.map((w, k) => `<span class="ev${k % 5}">${esc(w)}</span>`).join(" ")}</div>` : ""}</td>
         <td class="num">${esc(score(it.score))}</td><td class="small">${changes}</td><td class="small">${agencies}</td></tr>`;
     }).join("");
@@ -731,43 +835,45 @@
     if (!ref) throw new ApiError(404, "没有指定机构");
     const region = params.get("region") || "";
     const [answer, succession] = await Promise.all([
-      api("/obligations", { agency: ref, region, limit: 500 }),
-      quiet(api("/obligations", { agency: ref, region, follow_succession: true, limit: 1 })),
+      getObligations({ agency: ref, region, limit: 500 }),
+      quiet(getObligations({ agency: ref, region, follow_succession: true, limit: 1 })),
     ]);
     if (stale()) return;
-    const a = answer.agency || {};
-    const counts = answer.counts || {};
-    const related = arr(succession?.agencies).filter((x) => x.relation);
+    const a = answer.agency;
+    const counts = answer.counts;
+    /** @type {RelatedAgency[]} */
+    const related = succession ? succession.agencies.filter((x) => x.relation) : [];
     const rel = (kind) => related.filter((x) => x.relation === kind).map((x) => `<a href="${href("agency", x.id)}">${esc(x.name)}</a>`).join("、") || `<span class="muted">无记录</span>`;
-    const aliases = arr(a.aliases).filter((x) => x !== a.name);
+    const aliases = a.aliases.filter((x) => x !== a.name);
     app.innerHTML = `
       <div class="meta"><span>机构</span>${a.region ? `<span>${esc(a.region)}</span>` : ""}${a.kind ? `<span>${esc(a.kind)}</span>` : ""}</div>
-      <h1>${esc(a.name || ref)}</h1>
+      <h1>${esc(a.name)}</h1>
       ${aliases.length ? `<p class="small">又称:${aliases.map(esc).join("、")}</p>` : ""}
       <p class="small">前身:${rel("predecessor")} · 后继:${rel("successor")}</p>
       <div class="chart">
-        <div class="counts"><div><b>${esc(answer.total ?? 0)}</b>条</div><div><b>${esc(counts.lead ?? 0)}</b>牵头</div><div><b>${esc(counts.support ?? 0)}</b>配合</div></div>
-        ${yearChart(arr(answer.by_year))}
+        <div class="counts"><div><b>${esc(answer.total)}</b>条</div><div><b>${esc(counts.lead)}</b>牵头</div><div><b>${esc(counts.support)}</b>配合</div></div>
+        ${yearChart(answer.by_year)}
       </div>
       <p class="small"><a href="${href("search", "", { q: a.name, type: "agency" })}">在检索中查看这些条款 →</a></p>
       <h2>职责条款</h2>
-      ${obligationTable(arr(answer.documents))}`;
+      ${obligationTable(answer.documents)}`;
   }
 
+  /** @param {YearCounts[]} byYear */
   function yearChart(byYear) {
-    const rows = byYear.filter((y) => y && y.year !== null && y.year !== undefined).sort((a, b) => a.year - b.year);
+    const rows = byYear.filter((y) => y.year !== null).sort((a, b) => a.year - b.year);
     if (!rows.length) return "";
-    const max = Math.max(1, ...rows.map((y) => (y.lead || 0) + (y.support || 0)));
+    const max = Math.max(1, ...rows.map((y) => y.lead + y.support));
     const bw = 34, gap = 18, h = 110, top = 16;
     const w = rows.length * (bw + gap) + gap;
     const bars = rows.map((y, i) => {
       const x = gap + i * (bw + gap);
-      const lh = ((y.lead || 0) / max) * h;
-      const sh = ((y.support || 0) / max) * h;
-      return `<g><title>${esc(y.year)}年:牵头 ${esc(y.lead || 0)},配合 ${esc(y.support || 0)}</title>
+      const lh = (y.lead / max) * h;
+      const sh = (y.support / max) * h;
+      return `<g><title>${esc(y.year)}年:牵头 ${esc(y.lead)},配合 ${esc(y.support)}</title>
         <rect x="${x}" y="${top + h - lh}" width="${bw}" height="${lh}" fill="#f3b95f"></rect>
         <rect x="${x}" y="${top + h - lh - sh}" width="${bw}" height="${sh}" fill="#7fb2ea"></rect>
-        <text x="${x + bw / 2}" y="${top + h - lh - sh - 4}" text-anchor="middle">${esc((y.lead || 0) + (y.support || 0))}</text>
+        <text x="${x + bw / 2}" y="${top + h - lh - sh - 4}" text-anchor="middle">${esc(y.total)}</text>
         <text x="${x + bw / 2}" y="${top + h + 15}" text-anchor="middle">${esc(y.year)}</text></g>`;
     }).join("");
     return `<figure style="margin:0"><svg width="${w}" height="${top + h + 22}" role="img" aria-label="每年职责条款数">${bars}
@@ -775,17 +881,18 @@
       <figcaption class="legend"><span class="hl-lead">牵头</span><span class="hl-support">配合</span>(每年条数)</figcaption></figure>`;
   }
 
+  /** @param {DocumentObligations[]} groups */
   function obligationTable(groups) {
     if (!groups.length) return `<p class="muted">没有记录到该机构牵头或配合的条款。</p>`;
     return groups.map((g) => {
-      const d = g.document || {};
-      const c = g.counts || {};
-      const rows = arr(g.obligations).map((o) => `<tr>
-        <td><span class="badge ${o.role === "lead" ? "lead" : "support"}">${esc(ROLES[o.role] || o.role || "")}</span></td>
-        <td>${provLink(o.provision, `${o.provision?.label ?? ""} ${o.provision?.heading ?? ""}`)}</td>
+      const d = g.document;
+      const c = g.counts;
+      const rows = g.obligations.map((o) => `<tr>
+        <td><span class="badge ${o.role}">${esc(ROLES[o.role])}</span></td>
+        <td>${provLink(o.provision, `${o.provision.label ?? ""} ${o.provision.heading ?? ""}`)}</td>
         <td class="small"><span class="muted">${esc(ROLE_SOURCES[o.role_source] || o.role_source || "")}</span>
           ${o.role_source === "issuer" ? "" : esc(o.words ?? o.quote ?? "")}${o.relation ? ` <span class="muted">(${esc(o.relation)})</span>` : ""}</td></tr>`).join("");
-      return `<h3>${esc(g.year ?? d.year ?? "")}年 · ${esc(docLabel(d))} <span class="muted small">牵头 ${esc(c.lead ?? 0)} · 配合 ${esc(c.support ?? 0)}</span></h3>
+      return `<h3>${esc(g.year ?? d?.year ?? "")}年 · ${esc(docLabel(d))} <span class="muted small">牵头 ${esc(c.lead)} · 配合 ${esc(c.support)}</span></h3>
         <table class="grid"><thead><tr><th>角色</th><th>条款</th><th>原文依据</th></tr></thead><tbody>${rows}</tbody></table>`;
     }).join("");
   }
@@ -803,7 +910,7 @@
     let body = "";
     if (f.region && f.a && f.b) {
       try {
-        const answer = await api("/compare", { region: f.region, year_a: f.a, year_b: f.b, limit: 500 });
+        const answer = await getCompare({ region: f.region, year_a: f.a, year_b: f.b, limit: 500 });
         if (stale()) return;
         body = compareBody(answer);
       } catch (err) {
@@ -824,6 +931,7 @@
     });
   }
 
+  /** @param {DocRef[]} docs */
   function compareSuggestions(docs) {
     const years = new Map();
     for (const d of docs) if (d.region && d.year) years.set(d.region, new Set([...(years.get(d.region) || []), d.year]));
@@ -835,49 +943,59 @@
     return links.length ? `<h2>可比较的年份</h2><ul>${links.join("")}</ul>` : `<p class="muted">选择一个地区和两个年份。</p>`;
   }
 
+  /** @param {CompareAnswer} ans */
   function compareBody(ans) {
-    const c = ans.counts || {};
-    const ya = ans.year_a, yb = ans.year_b;
-    const docsOf = (list) => arr(list).map((d) => `<li>${esc(docLabel(d))}</li>`).join("") || `<li class="muted">无文件</li>`;
-    const themes = arr(ans.themes?.items);
+    const c = ans.counts;
+    const ya = ans.year_a;
+    const yb = ans.year_b;
+    /** @param {DocRef[]} list */
+    const docsOf = (list) => list.map((d) => `<li>${esc(docLabel(d))}</li>`).join("") || `<li class="muted">无文件</li>`;
+    const themes = ans.themes.items;
     const byStatus = (s) => themes.filter((t) => t.status === s);
-    const provItem = (p) => `<li>${provLink(p, `${p.label ?? ""} ${p.heading ?? p.cite ?? ""}`)}</li>`;
-    const cell = (provs, targets) => {
-      const ps = arr(provs);
-      const words = [...new Set(arr(targets).map(targetText).filter(Boolean))];
+    /** @param {ProvisionBrief} p */
+    const provItem = (p) => `<li>${provLink(p, `${p.label ?? ""} ${p.heading ?? p.cite}`)}</li>`;
+    /**
+     * @param {ProvisionBrief[]} ps
+     * @param {ThemeTarget[]} targets
+     */
+    const cell = (ps, targets) => {
+      const words = [...new Set(targets.map(targetText).filter(Boolean))];
       const more = ps.length > 4 ? `<details><summary class="small">另 ${ps.length - 4} 条</summary><ul>${ps.slice(4).map(provItem).join("")}</ul></details>` : "";
       const ts = words.length ? `<div class="small muted">目标:${words.slice(0, 3).map(esc).join(";")}${words.length > 3 ? ` 等 ${words.length} 项` : ""}</div>` : "";
       return `<td class="theme-cell"><ul>${ps.slice(0, 4).map(provItem).join("")}</ul>${more}${ts}</td>`;
     };
-    const themeRows = ["kept", "added", "dropped"].flatMap((s) => byStatus(s)).map((t) => {
-      const also = arr(t.counterparts).filter((x) => x.name && x.name !== t.name).map((x) => esc(x.name)).join("、");
-      return `<tr><td><span class="badge ${esc(t.status)}">${esc(STATUS[t.status] || t.status)}</span></td>
-        <td>${esc(t.name)}${also ? `<div class="muted small">→ ${also}</div>` : ""}<div class="muted small">${esc(THEME_KINDS[t.kind] || t.kind || "")}</div></td>
+    /** @type {Theme[]} */
+    const ordered = ["kept", "added", "dropped"].flatMap((s) => byStatus(s));
+    const themeRows = ordered.map((t) => {
+      const also = t.counterparts.filter((x) => x.name && x.name !== t.name).map((x) => esc(x.name)).join("、");
+      return `<tr><td><span class="badge ${esc(t.status)}">${esc(STATUS[t.status])}</span></td>
+        <td>${esc(t.name)}${also ? `<div class="muted small">→ ${also}</div>` : ""}<div class="muted small">${esc(THEME_KINDS[t.kind])}</div></td>
         ${cell(t.provisions_a, t.targets_a)}${cell(t.provisions_b, t.targets_b)}</tr>`;
     }).join("");
-    const kept = arr(ans.kept?.items).map((k) => `<tr><td>${provLink(k.a)}<div class="small">${esc(k.a?.heading ?? "")}</div></td>
-      <td>${provLink(k.b)}<div class="small">${esc(k.b?.heading ?? "")}</div></td><td class="num">${esc(score(k.score))}</td>
-      <td class="small">${arr(k.target_changes).filter((x) => x.change !== "same").map((x) => `${changeCell(x)} ${esc(targetText(x.after || x.before))}`).join("<br>")}</td></tr>`).join("");
-    const changes = arr(ans.target_changes?.items).map((x) => `<tr><td>${changeCell(x)}</td>
+    const kept = ans.kept.items.map((k) => `<tr><td>${provLink(k.a)}<div class="small">${esc(k.a.heading ?? "")}</div></td>
+      <td>${provLink(k.b)}<div class="small">${esc(k.b.heading ?? "")}</div></td><td class="num">${esc(score(k.score))}</td>
+      <td class="small">${k.target_changes.filter((x) => x.change !== "same").map((x) => `${changeCell(x)} ${esc(targetText(x.after || x.before))}`).join("<br>")}</td></tr>`).join("");
+    const changes = ans.target_changes.items.map((x) => `<tr><td>${changeCell(x)}</td>
       <td>${esc(x.before ? targetText(x.before) : "—")}</td><td class="num">${esc(targetValue(x.before))}</td>
       <td>${esc(x.after ? targetText(x.after) : "—")}</td><td class="num">${esc(targetValue(x.after))}</td></tr>`).join("");
-    const simple = (list) => arr(list).map((p) => `<li>${provLink(p)} ${esc(p.heading ?? "")}</li>`).join("");
+    /** @param {ProvisionRef[]} list */
+    const simple = (list) => list.map((p) => `<li>${provLink(p)} ${esc(p.heading ?? "")}</li>`).join("");
     return `
       <div class="cols">
-        <div><h3>${esc(ya)}年 · ${esc(c.provisions_a ?? 0)} 条</h3><ul class="small">${docsOf(ans.documents_a)}</ul></div>
-        <div><h3>${esc(yb)}年 · ${esc(c.provisions_b ?? 0)} 条</h3><ul class="small">${docsOf(ans.documents_b)}</ul></div>
+        <div><h3>${esc(ya)}年 · ${esc(c.provisions_a)} 条</h3><ul class="small">${docsOf(ans.documents_a)}</ul></div>
+        <div><h3>${esc(yb)}年 · ${esc(c.provisions_b)} 条</h3><ul class="small">${docsOf(ans.documents_b)}</ul></div>
       </div>
-      <p class="summary">条款:保留 ${esc(c.kept ?? 0)} · 新增 ${esc(c.added ?? 0)} · 删除 ${esc(c.dropped ?? 0)};
+      <p class="summary">条款:保留 ${esc(c.kept)} · 新增 ${esc(c.added)} · 删除 ${esc(c.dropped)};
         主题:保留 ${byStatus("kept").length} · 新增 ${byStatus("added").length} · 删除 ${byStatus("dropped").length}</p>
       <h2>主题对照</h2>
       ${themeRows ? `<table class="grid" id="themes"><thead><tr><th>状态</th><th>主题</th><th>${esc(ya)}年</th><th>${esc(yb)}年</th></tr></thead><tbody>${themeRows}</tbody></table>` : `<p class="muted">没有可对照的主题。</p>`}
       <h2>目标变化</h2>
       ${changes ? `<table class="grid"><thead><tr><th>变化</th><th>${esc(ya)}年目标</th><th>数值</th><th>${esc(yb)}年目标</th><th>数值</th></tr></thead><tbody>${changes}</tbody></table>` : `<p class="muted">延续的条款之间没有目标变化。</p>`}
-      <h2>延续的条款(${esc(ans.kept?.total ?? 0)})</h2>
+      <h2>延续的条款(${esc(ans.kept.total)})</h2>
       ${kept ? `<table class="grid"><thead><tr><th>${esc(ya)}年</th><th>${esc(yb)}年</th><th>得分</th><th>目标变化</th></tr></thead><tbody>${kept}</tbody></table>` : `<p class="muted">没有识别出延续关系。</p>`}
       <div class="cols" style="margin-top:1rem">
-        <details><summary>${esc(yb)}年新增条款(${esc(ans.added?.total ?? 0)})</summary><ul class="small">${simple(ans.added?.items)}</ul></details>
-        <details><summary>${esc(ya)}年条款未见延续(${esc(ans.dropped?.total ?? 0)})</summary><ul class="small">${simple(ans.dropped?.items)}</ul></details>
+        <details><summary>${esc(yb)}年新增条款(${esc(ans.added.total)})</summary><ul class="small">${simple(ans.added.items)}</ul></details>
+        <details><summary>${esc(ya)}年条款未见延续(${esc(ans.dropped.total)})</summary><ul class="small">${simple(ans.dropped.items)}</ul></details>
       </div>`;
   }
 })();
