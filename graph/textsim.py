@@ -162,6 +162,18 @@ def locate(source: str, span: Sequence[int] | None, phrase: str) -> list[int] | 
     at = source.find(phrase, start, end)
     if at >= 0:
         return [at, at + len(phrase)]
-    pattern = r"[\s*#]*".join(re.escape(ch) for ch in phrase)
-    m = re.compile(pattern).search(source, start, end)
+    m = _tolerant(phrase).search(source, start, end)
     return [m.start(), m.end()] if m else None
+
+
+@lru_cache(maxsize=4096)
+def _tolerant(phrase: str) -> re.Pattern[str]:
+    """``phrase`` as the source may print it: line breaks, spaces and markup between characters, and
+    full-width forms of the ASCII characters normalisation folded (，for ,)."""
+    return re.compile(r"[\s*#\u3000]*".join(_either_width(ch) for ch in phrase))
+
+
+def _either_width(ch: str) -> str:
+    if "!" <= ch <= "~":
+        return f"[{re.escape(ch)}{re.escape(chr(ord(ch) + 0xFEE0))}]"
+    return re.escape(ch)
