@@ -154,12 +154,14 @@ def _show_lineage(answer: LineageAnswer) -> None:
         out.print(f"document {link.kind} {link.document.title or link.document.doc_number}",
                   highlight=False, markup=False)
     for direction, hops in (("upstream", answer.upstream), ("downstream", answer.downstream)):
-        table = Table("depth", "link", "from", "to", "score", "evidence (from | to)",
+        table = Table("depth", "link", "from", "to", "score", "why", "aligned sentences (from | to)",
                       title=f"{direction}: {hops.total} hops", title_justify="left")
         for hop in hops.items:
-            first = hop.evidence[0] if hop.evidence else None
-            quotes = f"{_clip(first.source_quote, 30)} | {_clip(first.target_quote, 30)}" if first else ""
-            _row(table, str(hop.depth), hop.kind, _cite(hop.source), _cite(hop.target), _score(hop.score), quotes)
+            sentences = "\n".join(f"{_clip(e.source_quote, 40)} | {_clip(e.target_quote, 40)}"
+                                  for e in hop.evidence[:3])
+            why = " ".join(w for w in (hop.reason, "" if hop.shape in (None, "one to one") else hop.shape) if w)
+            _row(table, str(hop.depth), hop.kind, _cite(hop.source), _cite(hop.target), _score(hop.score), why,
+                 sentences)
         out.print(table)
 
 

@@ -167,17 +167,22 @@ class ComparedTargetChange(TargetChange):
 
 
 class Evidence(Answer):
-    """A phrase a lineage link rests on, located in both documents' source texts."""
+    """What a lineage link rests on: a sentence of the source provision and the sentence of the
+    target provision it matches best, located in both documents' source texts."""
 
     source_span: list[int] | None
     """[start, end) in the source (lower or later) provision's document."""
     target_span: list[int] | None
     source_words: str | None
-    """The phrase as the linker found it."""
+    """The sentence (or phrase) as the linker read it."""
     target_words: str | None
     source_quote: str | None
-    """The document's own words at ``source_span`` (the phrase when the span is unknown)."""
+    """The document's own words at ``source_span`` (the words when the span is unknown)."""
     target_quote: str | None
+    score: float | None
+    """How closely the two sentences match (TF-IDF cosine of their character n-grams)."""
+    shared_phrases: list[str]
+    """The longest phrases both sentences print."""
 
 
 class NodeBrief(Answer):
@@ -203,7 +208,15 @@ class Hop(Answer):
     target: ProvisionRef
     score: float | None
     method: str | None
-    """The linker and its version: ``ngram-tfidf-heading-mutual-best/3``."""
+    """The linker and its version: ``ngram-tfidf-documents-first-calibrated/4``."""
+    confidence: float | None
+    """1 − the chance that a provision of an unrelated document would match this well."""
+    reason: str | None
+    """Why the two documents are compared: implements | cites | title | matches | unrelated (a near copy)."""
+    reason_detail: str | None
+    """The reason in words: 6 of 26 provisions match, a chance of 1.2e-09; the titles' common subject…"""
+    shape: str | None
+    """one to one | merged (the source has several targets in that document) | split | merged and split."""
     shared: list[str]
     """Names of the entities (agencies, programs, facility types) both provisions mention."""
     evidence: list[Evidence]

@@ -202,6 +202,8 @@ def evidence_items(idx: QueryIndex, edge: dict[str, Any]) -> list[Evidence]:
             target_words=item.get("target_words"),
             source_quote=idx.quote(src_doc, src_span) or item.get("source_words"),
             target_quote=idx.quote(tgt_doc, tgt_span) or item.get("target_words"),
+            score=_number(item.get("score")),
+            shared_phrases=[str(p) for p in item.get("shared_phrases") or []],
         ))
     return items
 

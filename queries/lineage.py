@@ -74,7 +74,9 @@ def _walk(idx: QueryIndex, start: str, depth: int, upstream: bool) -> list[tuple
 
 
 def hop(idx: QueryIndex, edge: dict[str, Any], level: int = 1, via: str | None = None) -> Hop:
-    """One lineage edge for a reader: both provisions, score, method, quoted evidence."""
+    """One lineage edge for a reader: both provisions, score, method, why the documents are compared,
+    and the aligned sentences quoted from both."""
+    pair = edge.get("document_pair") if isinstance(edge.get("document_pair"), dict) else {}
     return Hop(
         kind=edge["kind"],
         depth=level,
@@ -83,6 +85,10 @@ def hop(idx: QueryIndex, edge: dict[str, Any], level: int = 1, via: str | None =
         target=provision_ref(idx, edge["target"]),
         score=score_of(edge),
         method=method_of(edge),
+        confidence=edge.get("confidence"),
+        reason=pair.get("reason"),
+        reason_detail=pair.get("detail"),
+        shape=edge.get("shape"),
         shared=[_label(idx, v) for v in _shared(edge.get("shared"))],
         evidence=evidence_items(idx, edge),
     )

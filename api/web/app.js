@@ -13,9 +13,12 @@
 (() => {
   const API = new URL("..", document.baseURI); // pages live at /ui/, the API at /
   const app = document.getElementById("app");
-  const LEVELS = { national: "国家", province: "省级", city: "市级", county: "县级" };
-  const LEVEL_RANK = { national: 0, province: 1, city: 2, county: 3 };
+  const LEVELS = { national: "国家", province: "省级", city: "市级", county: "县级", town: "乡镇级" };
+  const LEVEL_RANK = { national: 0, province: 1, city: 2, county: 3, town: 4 };
   const KINDS = { DERIVES_FROM: "落实上级", CONTINUES: "延续往年" };
+  // Why two documents are compared (the linker's reason) and how a task was restated, in the page's words.
+  const REASONS = { implements: "文件称落实该文件", cites: "文件引用该文件", title: "标题主题一致", matches: "多条任务相似", unrelated: "近乎原文照录" };
+  const SHAPES = { merged: "合并多项任务", split: "拆分为多项", "merged and split": "合并且拆分" };
   const ROLES = { lead: "牵头", support: "配合" };
   const ROLE_SOURCES = { annotation: "条款括注", legend: "括注+说明", list: "责任单位列表", table: "任务表", heading: "职责条目", issuer: "发文机关", text: "正文" };
   const CHANGES = { raised: "提高", lowered: "降低", same: "不变", changed: "改变", added: "新增", dropped: "删除" };
@@ -565,7 +568,7 @@
     return `<details data-hop="${i}">
       <summary><span class="badge ${s.dir === "up" ? "support" : "lead"}">${s.dir === "up" ? "上游" : "下游"}</span>
         ${esc(KINDS[h.kind])}:${provLink(h.source)} → ${provLink(h.target)}
-        <span class="muted small">${esc(other.region ?? "")} ${esc(other.year ?? "")} · 得分 <b>${esc(score(h.score))}</b>${h.method ? ` · ${esc(h.method)}` : ""}
+        <span class="muted small">${esc(other.region ?? "")} ${esc(other.year ?? "")} · 得分 <b>${esc(score(h.score))}</b>${h.reason ? ` · ${esc(REASONS[h.reason] ?? h.reason)}` : ""}${h.shape && h.shape !== "one to one" ? ` · ${esc(SHAPES[h.shape] ?? h.shape)}` : ""}${h.method ? ` · ${esc(h.method)}` : ""}
         ${h.shared.length ? ` · 共同:${esc(h.shared.join("、"))}` : ""}</span></summary>
     </details>`;
   }
@@ -578,12 +581,12 @@
     const sourceNeedles = h.evidence.flatMap((e, k) => mark(wordsOf(e.source_words, e.source_quote), k));
     const targetNeedles = h.evidence.flatMap((e, k) => mark(wordsOf(e.target_words, e.target_quote), k));
     const phrases = h.evidence.map((e, k) => `<tr><td class="num">${k + 1}</td><td><span class="ev${k % 5}">${esc(wordsOf(e.source_words, e.source_quote)[0] || "")}</span></td>
-      <td><span class="ev${k % 5}">${esc(wordsOf(e.target_words, e.target_quote)[0] || "")}</span></td></tr>`).join("");
+      <td><span class="ev${k % 5}">${esc(wordsOf(e.target_words, e.target_quote)[0] || "")}</span></td><td class="num">${e.score === null ? "" : esc(score(e.score))}</td></tr>`).join("");
     return `<div class="pair">
         <div><h4>${esc(src.cite)} · ${esc(src.region ?? "")} ${esc(src.year ?? "")}</h4>${highlight(src.text, sourceNeedles)}</div>
         <div><h4>${esc(tgt.cite)} · ${esc(tgt.region ?? "")} ${esc(tgt.year ?? "")}</h4>${highlight(tgt.text, targetNeedles)}</div>
       </div>
-      ${phrases ? `<div class="phrases"><table class="grid"><thead><tr><th>#</th><th>${esc(src.cite)} 中的词句</th><th>${esc(tgt.cite)} 中的词句</th></tr></thead><tbody>${phrases}</tbody></table></div>` : ""}`;
+      ${phrases ? `<div class="phrases">${h.reason_detail ? `<p class="muted small">文件关系：${esc(h.reason_detail)}</p>` : ""}<table class="grid"><thead><tr><th>#</th><th>${esc(src.cite)} 中的句子</th><th>${esc(tgt.cite)} 中的句子</th><th>相似度</th></tr></thead><tbody>${phrases}</tbody></table></div>` : ""}`;
   }
 
   /** @param {ShownHop[]} hops */
