@@ -578,8 +578,11 @@
     const src = h.source;
     const tgt = h.target;
     const mark = (words, k) => words.map((w) => ({ text: w, cls: `ev${k % 5}`, title: `匹配 ${k + 1}` }));
-    const sourceNeedles = h.evidence.flatMap((e, k) => mark(wordsOf(e.source_words, e.source_quote), k));
-    const targetNeedles = h.evidence.flatMap((e, k) => mark(wordsOf(e.target_words, e.target_quote), k));
+    // Each aligned sentence pair is marked by the phrases both sentences print (the sentence itself
+    // when they share none), in the same colour on both sides; the table below gives the sentences.
+    const shared = (e, words) => (e.shared_phrases.length ? e.shared_phrases : wordsOf(...words));
+    const sourceNeedles = h.evidence.flatMap((e, k) => mark(shared(e, [e.source_words, e.source_quote]), k));
+    const targetNeedles = h.evidence.flatMap((e, k) => mark(shared(e, [e.target_words, e.target_quote]), k));
     const phrases = h.evidence.map((e, k) => `<tr><td class="num">${k + 1}</td><td><span class="ev${k % 5}">${esc(wordsOf(e.source_words, e.source_quote)[0] || "")}</span></td>
       <td><span class="ev${k % 5}">${esc(wordsOf(e.target_words, e.target_quote)[0] || "")}</span></td><td class="num">${e.score === null ? "" : esc(score(e.score))}</td></tr>`).join("");
     return `<div class="pair">
