@@ -46,7 +46,7 @@ import tomllib
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from statistics import NormalDist
 from typing import Any
@@ -87,7 +87,7 @@ class NullModel:
 
     def bar(self, candidates: int, alpha: float) -> float:
         """The score an unrelated provision's best match among ``candidates`` reaches with chance alpha."""
-        return math.exp(self.location + self.spread * NormalDist().inv_cdf(1 - alpha / max(candidates, 1)))
+        return _bar(self.location, self.spread, max(candidates, 1), alpha)
 
     def chance(self, score: float, candidates: int) -> float:
         """The chance that the best of ``candidates`` unrelated matches scores at least ``score``."""
@@ -95,6 +95,11 @@ class NullModel:
             return 1.0
         tail = 1 - NormalDist().cdf((math.log(score) - self.location) / self.spread)
         return min(1.0, candidates * tail)
+
+
+@lru_cache(maxsize=1 << 14)
+def _bar(location: float, spread: float, candidates: int, alpha: float) -> float:
+    return math.exp(location + spread * NormalDist().inv_cdf(1 - alpha / candidates))
 
 
 @dataclass(frozen=True)
@@ -439,9 +444,12 @@ class _Linker:
             pair = combined[:, start:end]
             decision = self.decide(child.id, parent.id, pair)
             cells = self.select(pair, decision)
+            if not cells:
+                continue
             shapes = _shapes(cells)
+            weights = _pair_weights(child, parent, self.policy.ngram_sizes)
             for i, j in cells:
-                edges.append(self._edge(child, parent, i, j, kinds[parent.id], decision, shapes,
+                edges.append(self._edge(child, parent, i, j, kinds[parent.id], decision, shapes, weights,
                                         _parts(scores, i, start + j)))
         return edges
 
@@ -480,7 +488,7 @@ class _Linker:
         return [(int(i), int(j)) for i, j in zip(*np.nonzero(chosen), strict=True)]
 
     def _edge(self, child: EncodedDocument, parent: EncodedDocument, i: int, j: int, kind: str,
-              decision: PairDecision, shapes: dict[tuple[int, int], dict[str, Any]],
+              decision: PairDecision, shapes: dict[tuple[int, int], dict[str, Any]], weights: GramWeights,
               parts: tuple[float, float]) -> Edge:
         a, b = child.provisions[i], parent.provisions[j]
         score = parts[0] + self.policy.heading_bonus * parts[1]
@@ -497,7 +505,7 @@ class _Linker:
                 "chance": float(f"{chance:.3g}"),
                 "document_pair": decision.record(),
                 **shapes[(i, j)],
-                "evidence": self.evidence(child, a, parent, b),
+                "evidence": self.evidence(child, a, parent, b, weights),
                 "shared": sorted(mine & theirs),
                 "headings": [a.get("heading") or "", b.get("heading") or ""],
             },
@@ -506,10 +514,9 @@ class _Linker:
         )
 
     def evidence(self, child: EncodedDocument, a: dict[str, Any], parent: EncodedDocument,
-                 b: dict[str, Any]) -> list[dict]:
+                 b: dict[str, Any], weights: GramWeights) -> list[dict]:
         """Aligned sentences: each child sentence with the parent sentence it shares most with, located
         in both source texts, with the phrases they share."""
-        weights = _pair_weights(child, parent, self.policy.ngram_sizes)
         out = []
         pairs = align(a.get("text") or "", b.get("text") or "", weights, self.policy.ngram_sizes,
                       self.policy.max_evidence) or best_pair(a.get("text") or "", b.get("text") or "", weights,

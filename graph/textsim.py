@@ -155,25 +155,34 @@ def _phrase_index(text: str, min_len: int) -> tuple[str, frozenset[str]]:
 
 
 def locate(source: str, span: Sequence[int] | None, phrase: str) -> list[int] | None:
-    """Source offsets of ``phrase`` inside ``source[span]``, allowing line breaks and markup between characters."""
+    """Source offsets of ``phrase`` inside ``source[span]``, allowing line breaks, spaces and markup
+    between characters and the full-width forms of the ASCII characters normalisation folded (，for ,)."""
     if not span or not phrase:
         return None
     start, end = span
     at = source.find(phrase, start, end)
     if at >= 0:
         return [at, at + len(phrase)]
-    m = _tolerant(phrase).search(source, start, end)
-    return [m.start(), m.end()] if m else None
+    folded, offsets = _folded(source, start, end)
+    wanted = _SKIPPED.sub("", phrase.translate(_WIDTH_FOLD))
+    at = folded.find(wanted) if wanted else -1
+    if at < 0:
+        return None
+    return [offsets[at], offsets[at + len(wanted) - 1] + 1]
+
+
+_SKIPPED = re.compile(r"[\s*#\u3000]+")
+_WIDTH_FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 
 
 @lru_cache(maxsize=4096)
-def _tolerant(phrase: str) -> re.Pattern[str]:
-    """``phrase`` as the source may print it: line breaks, spaces and markup between characters, and
-    full-width forms of the ASCII characters normalisation folded (，for ,)."""
-    return re.compile(r"[\s*#\u3000]*".join(_either_width(ch) for ch in phrase))
-
-
-def _either_width(ch: str) -> str:
-    if "!" <= ch <= "~":
-        return f"[{re.escape(ch)}{re.escape(chr(ord(ch) + 0xFEE0))}]"
-    return re.escape(ch)
+def _folded(source: str, start: int, end: int) -> tuple[str, tuple[int, ...]]:
+    """``source[start:end]`` width-folded without spaces and markup, and each character's source offset
+    (cached: every sentence of a provision is located in the same span)."""
+    chars, offsets = [], []
+    for index in range(start, min(end, len(source))):
+        ch = source[index]
+        if not _SKIPPED.fullmatch(ch):
+            chars.append(ch.translate(_WIDTH_FOLD))
+            offsets.append(index)
+    return "".join(chars), tuple(offsets)
