@@ -3,17 +3,22 @@
     python benchmarks/synth.py OUT_DIR --docs 1000 [--seed 7]
 
 Jurisdictions: the nation, all 31 mainland provinces and their prefecture-level cities (from the
-gazetteer), over six years. Each document is a work-points notice (issuer, 文号, 关于印发《…》的通知,
-signature, then 一、 sections of 1. items). Its provisions are made from the sample corpus's
-provisions, by clauses:
+gazetteer), over six years. Each document is a notice on one of ``TOPICS`` (its title names it:
+《2023年遂宁市急诊急救体系建设工作要点》), with issuer, 文号, 关于印发《…》的通知, signature, then 一、
+sections of 1. items. As real lower governments do, a document implements one or two documents of
+the jurisdictions above it on its own topic (its sources), and usually says so (根据《…》); the
+other documents of its block are about other topics. Its provisions are made by clauses:
 
-- derived: a provision of a document of the parent region (or the nation), same or earlier year,
-  copied with perturbations (clauses dropped, swapped, a new clause inserted, heading reworded,
-  全省 → 全市, a character dropped) → truth ``DERIVES_FROM``;
-- continued: the same, from an earlier document of the same jurisdiction → truth ``CONTINUES``;
+- derived: a provision of a source, restated the way a city restates a provincial task — most
+  clauses dropped or reworded (synonyms: 加强 → 强化, 完善 → 健全 …), local clauses added, order
+  changed, 全省 → 全市, the heading reworded; sometimes two provisions merged into one (a merged
+  task, two truths) or one split over two (a split task) → truth ``DERIVES_FROM``;
+- continued: the same, from an earlier document of the same jurisdiction and topic → ``CONTINUES``;
 - fresh: a heading and clauses written by a character Markov chain trained on the sample
   provisions (the vocabulary and phrasing of health notices, but no sentence copied from another
   provision, so unrelated provisions share only the common words real ones share) → no truth link.
+
+``benchmarks/pair_scores.py`` compares how the truth pairs score with how the real gold pairs do.
 
 ``truth.json`` lists the direct links (child file, number, parent file, number, kind) and, for
 precision, every ancestor a provision descends from along those links (linking to a grandparent is
@@ -30,16 +35,39 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from policykg.domain.regions import NATION, cities_of, provinces, short_name
-from policykg.loaders.pipeline import parse_file
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT / "examples" / "corpus"
 YEARS = list(range(2019, 2025))
 WINDOW = 3  # how many years back a generated provision reaches for its source
 _NOT_MAINLAND = ("香港特别行政区", "澳门特别行政区", "台湾省")
 _CLAUSE_SPLIT = re.compile(r"[，,。；;]")
 _ANNOTATION = re.compile(r"责任单位|负责|牵头单位|以下均需|[()（）〔〕]")  # responsibility notes stay with their items
 _LEADS = ("进一步", "持续", "深入", "全面", "着力", "切实")
+# What a document is about, and the real documents whose wording its text is written in: the sample
+# corpus's health notices, and (where ../shared/corpus-wide is present) Shanghai notices grouped by
+# the subject their file names give. Two topics share only the words every notice uses.
+TOPICS = (
+    ("医政医管", ("examples/corpus/000_*", "examples/corpus/001_*", "examples/corpus/004_*")),
+    ("深化医药卫生体制改革", ("examples/corpus/002_*", "examples/corpus/003_*")),
+    ("消防安全综合治理", ("../shared/corpus-wide/*fire*",)),
+    ("城镇燃气安全整治", ("../shared/corpus-wide/*gas*",)),
+    ("违法用地综合整治", ("../shared/corpus-wide/*land*",)),
+    ("建筑垃圾处置管理", ("../shared/corpus-wide/*waste*",)),
+    ("历史风貌和文物保护", ("../shared/corpus-wide/*heritage*", "../shared/corpus-wide/*relics*")),
+    ("道路交通和轨道安全", ("../shared/corpus-wide/*road*", "../shared/corpus-wide/*rail*",
+                      "../shared/corpus-wide/*transport*", "../shared/corpus-wide/*parking*")),
+    ("绿化和生态建设", ("../shared/corpus-wide/*park*", "../shared/corpus-wide/*forest*",
+                   "../shared/corpus-wide/*green*", "../shared/corpus-wide/*magnolia*")),
+)
+# How a lower government rewords a task it restates (both directions are used).
+SYNONYMS = (("加强", "强化"), ("完善", "健全"), ("推进", "推动"), ("提升", "提高"), ("建立", "建设"), ("开展", "实施"),
+            ("落实", "执行"), ("规范", "优化"), ("医疗机构", "医院"), ("工作", "任务"), ("全面", "全力"),
+            ("确保", "保障"), ("加快", "大力"), ("指导", "督促"), ("积极", "主动"), ("建设", "打造"), ("机制", "制度"),
+            ("能力", "水平"), ("管理", "监管"), ("服务", "保障"))
+KEEP_CLAUSE = 0.3  # a restated provision keeps each clause of its source with this chance
+REWORD = 0.7  # …and rewords each word of SYNONYMS it prints with this chance
+MERGE, SPLIT = 0.06, 0.06  # chance that a derived provision merges two sources / is split in two
+CITE = 0.6  # chance that a document names its first source in its preamble
 
 
 @dataclass
@@ -62,20 +90,26 @@ class Doc:
     parent: str | None
     year: int
     number: str
+    topic: str
     provisions: list[Prov] = field(default_factory=list)
+    cites: str | None = None  # the title of the source it names in its preamble
+
+    @property
+    def title(self) -> str:
+        place = "" if self.region == NATION else self.region
+        return f"{self.year}年{place}{self.topic}工作要点"
 
 
-def sample_pool() -> tuple[list[str], list[str]]:
-    """Headings and clauses of the sample corpus's provisions."""
-    headings, clauses = [], []
-    for path in sorted(SAMPLE.glob("*.txt")):
-        for _, part in parse_file(path).provisions:
-            body = part.text[len(part.heading) :] if part.heading and part.text.startswith(part.heading) else part.text
-            if part.heading:
-                headings.append(part.heading.strip("。 "))
-            clauses += [c for c in (s.strip() for s in _CLAUSE_SPLIT.split(body))
-                        if len(c) >= 6 and not _ANNOTATION.search(c)]
-    return headings, clauses
+def topic_clauses(patterns: tuple[str, ...]) -> list[str]:
+    """Clauses of the paragraphs of the real documents a topic is written from."""
+    clauses = []
+    for pattern in patterns:
+        for path in sorted(ROOT.glob(pattern)):
+            for line in path.read_text(encoding="utf-8").splitlines():
+                if len(re.findall(r"[\u4e00-\u9fff]", line)) >= 20 and not line.startswith((">", "---")):
+                    clauses += [c for c in (s.strip(" #") for s in _CLAUSE_SPLIT.split(line))
+                                if len(c) >= 6 and not _ANNOTATION.search(c)]
+    return clauses
 
 
 def regions() -> list[tuple[str, str, str | None]]:
@@ -121,8 +155,8 @@ class Markov:
 class Generator:
     def __init__(self, n_docs: int, seed: int):
         self.rng = random.Random(seed)
-        self.headings, self.clauses = sample_pool()
-        self.clause_chain = Markov(self.clauses, self.rng)
+        self.chains = {name: Markov(clauses, self.rng) for name, patterns in TOPICS
+                       if len(clauses := topic_clauses(patterns)) >= 50}
         self.n_docs = n_docs
         self.docs: list[Doc] = []
         self.by_region_year: dict[tuple[str, int], list[Doc]] = {}
@@ -161,34 +195,61 @@ class Generator:
         }, ensure_ascii=False), encoding="utf-8")
 
     def make_doc(self, region: str, level: str, parent: str | None, year: int) -> Doc:
+        rng = self.rng
         abbr = "国" if region == NATION else short_name(region)[:2]
         seq = len(self.docs) + 1  # unique across the corpus: two places can share a short name (吉林省, 吉林市)
-        doc = Doc(f"{len(self.docs):05d}.txt", region, level, parent, year, f"{abbr}卫医发〔{year}〕{seq}号")
+        doc = Doc(f"{len(self.docs):05d}.txt", region, level, parent, year, f"{abbr}政发〔{year}〕{seq}号",
+                  rng.choice(sorted(self.chains)))
         uppers = [d for y in range(year - WINDOW, year + 1) for r in {parent, NATION} - {None}
-                  for d in self.by_region_year.get((r, y), []) if d.provisions]
-        earlier = [d for y in range(year - WINDOW, year) for d in self.by_region_year.get((region, y), [])]
+                  for d in self.by_region_year.get((r, y), []) if d.provisions and d.topic == doc.topic]
+        sources = rng.sample(uppers, min(len(uppers), rng.choice((1, 1, 2))))
+        earlier = [d for y in range(year - WINDOW, year) for d in self.by_region_year.get((region, y), [])
+                   if d.topic == doc.topic]
+        if sources and rng.random() < CITE:
+            doc.cites = sources[0].title
         used: set[tuple[str, int]] = set()
-        for number in range(1, self.rng.randint(15, 30) + 1):
-            roll = self.rng.random()
-            source, kind = None, None
-            if uppers and roll < 0.55:
-                source, kind = self.rng.choice(uppers), "DERIVES_FROM"
-            elif earlier and roll < 0.75:
-                source, kind = self.rng.choice(earlier), "CONTINUES"
-            if source is not None:
-                index = self.rng.randrange(len(source.provisions))
-                if (source.file, index + 1) in used:
-                    source = None
-            if source is None:
-                doc.provisions.append(self.fresh())
+        while len(doc.provisions) < rng.randint(15, 30):
+            roll = rng.random()
+            pool, kind = (sources, "DERIVES_FROM") if sources and roll < 0.55 else \
+                (earlier, "CONTINUES") if earlier and roll < 0.75 else (None, None)
+            picked = self._pick(pool, used) if pool else None
+            if picked is None:
+                doc.provisions.append(self.fresh(doc.topic))
                 continue
-            used.add((source.file, index + 1))
-            doc.provisions.append(self.perturb(source.provisions[index], level))
-            self.truth.append((doc.file, number, source.file, index + 1, kind))
-            self.origin.setdefault((doc.file, number), []).append((source.file, index + 1))
+            self._restate(doc, level, picked, pool, used, kind)
         self.docs.append(doc)
         self.by_region_year.setdefault((region, year), []).append(doc)
         return doc
+
+    def _pick(self, pool: list[Doc], used: set[tuple[str, int]]) -> tuple[Doc, int] | None:
+        source = self.rng.choice(pool)
+        index = self.rng.randrange(len(source.provisions))
+        return None if (source.file, index + 1) in used else (source, index)
+
+    def _restate(self, doc: Doc, level: str, picked: tuple[Doc, int], pool: list[Doc],
+                 used: set[tuple[str, int]], kind: str) -> None:
+        """One source provision restated as one child provision, two merged into one, or one split in two."""
+        source, index = picked
+        roll = self.rng.random()
+        parents = [picked]
+        if roll < MERGE:
+            other = self._pick(pool, used | {(source.file, index + 1)})
+            parents += [other] if other else []
+        prov = self.perturb(source.provisions[index], level, doc.topic)
+        for extra, j in parents[1:]:
+            prov = Prov(prov.heading, prov.clauses + self.perturb(extra.provisions[j], level, doc.topic).clauses)
+        pieces = [prov]
+        if roll > 1 - SPLIT and len(prov.clauses) >= 4:
+            half = len(prov.clauses) // 2
+            pieces = [Prov(prov.heading, prov.clauses[:half]),
+                      Prov(self.fresh(doc.topic).heading, prov.clauses[half:])]
+        for piece in pieces:
+            doc.provisions.append(piece)
+            number = len(doc.provisions)
+            for parent, j in parents:
+                used.add((parent.file, j + 1))
+                self.truth.append((doc.file, number, parent.file, j + 1, kind))
+                self.origin.setdefault((doc.file, number), []).append((parent.file, j + 1))
 
     def ancestors(self, key: tuple[str, int]) -> set[tuple[str, int]]:
         seen: set[tuple[str, int]] = set()
@@ -200,28 +261,38 @@ class Generator:
                 stack += self.origin.get(item, [])
         return seen
 
-    def fresh(self) -> Prov:
-        # Headings come from the clause chain too: a chain over the 142 sample headings would mostly
-        # reprint them, and unrelated provisions sharing a heading is rarer in real notices.
-        heading = self.rng.choice(_LEADS) + self.clause_chain.text(4, 10)
-        return Prov(heading, [self.clause_chain.text(8, 26) for _ in range(self.rng.randint(3, 7))])
+    def fresh(self, topic: str) -> Prov:
+        # Headings come from the clause chain too: a chain over a few headings would mostly reprint
+        # them, and unrelated provisions sharing a heading is rarer in real notices.
+        chain = self.chains[topic]
+        heading = self.rng.choice(_LEADS) + chain.text(4, 10)
+        return Prov(heading, [chain.text(8, 26) for _ in range(self.rng.randint(3, 7))])
 
-    def perturb(self, prov: Prov, level: str) -> Prov:
+    def perturb(self, prov: Prov, level: str, topic: str) -> Prov:
+        """A provision restated: most clauses dropped or reworded, local ones added, the order changed."""
         rng = self.rng
-        clauses = [c for c in prov.clauses if rng.random() < 0.8] or [rng.choice(prov.clauses)]
-        if len(clauses) > 1 and rng.random() < 0.3:
-            i = rng.randrange(len(clauses) - 1)
-            clauses[i], clauses[i + 1] = clauses[i + 1], clauses[i]
-        for _ in range(rng.randint(0, 2)):
-            clauses.insert(rng.randrange(len(clauses) + 1), self.clause_chain.text(8, 26))
+        clauses = [c for c in prov.clauses if rng.random() < KEEP_CLAUSE] or [rng.choice(prov.clauses)]
+        clauses = [self.reword(c) for c in clauses]
+        if len(clauses) > 1 and rng.random() < 0.5:
+            rng.shuffle(clauses)
+        for _ in range(rng.randint(3, 5)):
+            clauses.insert(rng.randrange(len(clauses) + 1), self.chains[topic].text(8, 26))
         if level == "city":
             clauses = [c.replace("全省", "全市").replace("省级", "市级") for c in clauses]
         clauses = [_drop_char(c, rng) if rng.random() < 0.2 else c for c in clauses]
-        heading = prov.heading
-        if rng.random() < 0.3:
+        heading = self.reword(prov.heading)
+        if rng.random() < 0.5:
             lead = next((w for w in _LEADS if heading.startswith(w)), "")
             heading = rng.choice(_LEADS) + heading[len(lead) :]
         return Prov(heading, clauses)
+
+    def reword(self, text: str) -> str:
+        for a, b in SYNONYMS:
+            for old, new in ((a, b), (b, a)):
+                if old in text and self.rng.random() < REWORD:
+                    text = text.replace(old, new)
+                    break
+        return text
 
 
 def _drop_char(clause: str, rng: random.Random) -> str:
@@ -230,13 +301,13 @@ def _drop_char(clause: str, rng: random.Random) -> str:
 
 
 def render(doc: Doc) -> str:
-    place = "" if doc.region == NATION else doc.region
-    issuer = "国家卫生健康委员会" if doc.region == NATION else f"{doc.region}卫生健康委员会"
-    title = f"{doc.year}年{place}医政医管工作要点"
+    issuer = "国务院办公厅" if doc.region == NATION else f"{doc.region}人民政府办公厅"
+    title = doc.title
     signed = f"{doc.year}年3月{(int(doc.file[:5]) % 27) + 1}日"
+    basis = f"根据《{doc.cites}》要求，" if doc.cites else ""
     lines = [issuer, doc.number, f"关于印发《{title}》的通知", "各有关单位：",
              f"现将《{title}》印发给你们，请认真贯彻执行。", issuer, signed, "",
-             title, "为做好本年度医政医管工作，制定本要点。"]
+             title, f"{basis}为做好本年度{doc.topic}工作，制定本要点。"]
     sections = ("一", "二", "三", "四", "五", "六")
     per_section = max(1, -(-len(doc.provisions) // len(sections)))
     for i, prov in enumerate(doc.provisions):
