@@ -36,8 +36,9 @@ WIDTH_FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 WIDTH_FOLD[0x3000] = 0x20
 
 
-def normalize(source: str) -> OffsetText:
-    text = OffsetText.of(source)
+def normalize(source: str, start: int = 0) -> OffsetText:
+    """Clean text from ``start`` (the document's body start) on, mapped back to ``source``."""
+    text = OffsetText.of(source, start)
     text = text.sub(r"\r\n?", "\n")
     text = text.translate(WIDTH_FOLD)
     text = text.sub(_CHROME_LINES, "")

@@ -16,8 +16,9 @@ from pathlib import Path
 from policykg.graph.components import Component, Plan, as_component
 from policykg.graph.model import Fragment, document_id, provision_id
 
-from .metadata import DocumentMeta, extract_metadata
+from .metadata import DocumentMeta, apply_hints, extract_metadata
 from .normalize import join_lines, normalize
+from .provenance import mark_reading
 from .reader import DEFAULT_MAX_BYTES, LoadError, RawDocument, read_document
 from .segment import ProvisionPart, Structure, segment
 from .text import OffsetText
@@ -50,11 +51,12 @@ Extractor = Callable[[ParsedDocument, Fragment], None]
 
 def parse_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedDocument:
     raw = read_document(path, max_bytes)
-    clean = normalize(raw.text)
+    clean = normalize(raw.text, raw.body_start)
     structure = segment(clean)
     if not structure.provisions:
         raise LoadError(path, "no numbered provisions found (expected items such as 一、 （一） 1.)")
-    meta = extract_metadata(clean, structure.body_start, raw.text)
+    meta = extract_metadata(clean, structure.body_start, raw.text[raw.body_start :])
+    apply_hints(meta, raw.hints)
     region = meta.region.name if meta.region else None
     doc_id = document_id(meta.doc_number, region, meta.title, path.name)
     parsed = ParsedDocument(raw, clean, structure, meta, doc_id)
@@ -75,10 +77,11 @@ def build_fragment(parsed: ParsedDocument, extractors: Sequence[Extractor | Comp
         source_name=parsed.raw.path.name,
         source_text=parsed.raw.text,
         content_hash=hashlib.sha256(parsed.raw.text.encode("utf-8")).hexdigest(),
-        warnings=[f"{parsed.raw.path}: {w}" for w in parsed.structure.warnings],
+        warnings=[f"{parsed.raw.path}: {w}" for w in (*parsed.raw.notes, *parsed.structure.warnings)],
     )
     for made in components:
         made.run(parsed, fragment)
+    mark_reading(parsed.raw, parsed.meta, fragment)  # pages, OCR confidence: after every extractor
     return fragment
 
 

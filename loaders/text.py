@@ -19,8 +19,9 @@ class OffsetText:
     source_length: int
 
     @classmethod
-    def of(cls, source: str) -> OffsetText:
-        return cls(source, tuple(range(len(source))), len(source))
+    def of(cls, source: str, start: int = 0) -> OffsetText:
+        """The source from ``start`` on (what precedes it, e.g. front matter, is not text to analyse)."""
+        return cls(source[start:], tuple(range(start, len(source))), len(source))
 
     def __len__(self) -> int:
         return len(self.text)
