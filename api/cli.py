@@ -67,7 +67,8 @@ def fail(message: str, code: int = 1) -> None:
 
 @app.command()
 def build(
-    paths: Annotated[list[Path], typer.Argument(help="Files and folders of notices (.txt, .md, .html).")],
+    paths: Annotated[list[Path], typer.Argument(
+        help="Files and folders of notices: .txt .md .html .pdf .docx .doc .wps .rtf .odt (see README, Formats).")],
     store: StoreOption = DEFAULT_STORE,
     max_mb: Annotated[float, typer.Option(help="Refuse files larger than this many megabytes.")] = 20.0,
     jobs: Annotated[int, typer.Option(min=1, help="Worker processes for parsing and linking (default: all cores).")]
@@ -123,6 +124,9 @@ def _print_report(report: BuildReport, db: EmbeddedStore) -> None:
         f"{len(report.unchanged)} unchanged, {len(report.failed)} failed, {len(report.warnings)} warnings; "
         f"links drawn: {links}",
     )
+    if report.formats:
+        by_format = ", ".join(f"{fmt} {count}" for fmt, count in sorted(report.formats.items(), key=lambda kv: -kv[1]))
+        out.print(f"documents read by format: {by_format}", highlight=False)
     phases = ", ".join(f"{phase} {seconds:.1f} s" for phase, seconds in report.seconds.items())
     out.print(f"time: {sum(report.seconds.values()):.1f} s ({phases})", highlight=False)
 

@@ -38,6 +38,7 @@ class BuildReport:
     unchanged: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)  # path, reason
     warnings: list[str] = field(default_factory=list)
+    formats: dict[str, int] = field(default_factory=dict)  # documents read by format ("pdf", "pdf (OCR)", "docx"…)
     links: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)  # wall time by phase: parse and write, link …, commit
 
@@ -140,6 +141,8 @@ def _write_changed(files: list[Path], store: EmbeddedStore, writer: Writer, repo
         if doc_id in seen:
             report.warnings.append(f"{path}: same document as {seen[doc_id]}; the later file wins")
         seen[doc_id] = fragment.source_name
+        label = format_label(fragment)
+        report.formats[label] = report.formats.get(label, 0) + 1
         if store.content_hash(doc_id) == fragment.content_hash:
             report.unchanged.append(fragment.source_name)
             continue
@@ -149,6 +152,15 @@ def _write_changed(files: list[Path], store: EmbeddedStore, writer: Writer, repo
         report.warnings.extend(fragment.warnings)
     report.loaded = list(loaded.values())
     return list(loaded)
+
+
+def format_label(fragment: Fragment) -> str:
+    """The format a document was read from, as the build summary counts it: ``pdf``, ``pdf (OCR)``, ``docx``…"""
+    document = next((n for n in fragment.nodes if n.id == fragment.document_id and n.kind == "Document"), None)
+    if document is None:
+        return "unknown"
+    fmt = str(document.attrs.get("format") or "unknown")
+    return f"{fmt} (OCR)" if document.attrs.get("reader") == "ocr" else fmt
 
 
 @contextmanager
