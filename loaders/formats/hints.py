@@ -13,6 +13,7 @@ from .base import collapse_space
 Hints = dict[str, tuple[str, str]]  # field → (value, where it came from)
 
 _LABEL_NOISE = re.compile(r"[\s:：\[\]【】*]+")
+_PLACEHOLDERS = {"-", "—", "--", "/", "无", "暂无", "null", "none", "n/a"}  # a container's way of saying "no value"
 
 
 @cache
@@ -35,7 +36,7 @@ def hints_from(pairs: Iterable[tuple[str, object]], where: str) -> Hints:
     for label, value in pairs:
         text = collapse_space(str(value)) if value is not None else ""
         key = clean_label(label)
-        if not text or not key:
+        if not text or not key or text.lower() in _PLACEHOLDERS:
             continue
         hints.setdefault(f"raw:{key}", (text, where))
         name = field_by_label().get(key)

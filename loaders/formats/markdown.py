@@ -44,6 +44,8 @@ def read_markdown(path: Path, data: bytes) -> Reading:
     offset = _front_matter(text, reading)
     offset = _metadata_list(text, offset, reading)
     offset = _mirror_note(text, offset, reading)
+    if offset:  # the body starts at its first line of words, past the blank lines after what was skipped
+        offset += len(text[offset:]) - len(text[offset:].lstrip("\r\n \t"))
     reading.body_start = offset
     return reading
 

@@ -39,7 +39,7 @@ def check_ocr(path: Path, what: str) -> None:
     """Tesseract and its simplified-Chinese data are installed, or a ``MissingTool`` saying what to install."""
     require(TESSERACT, path, what)
     if LANGUAGE not in _languages():
-        raise MissingTool(path, missing_reason(TESSERACT, f"{what} (Tesseract has no {LANGUAGE} data)"))
+        raise MissingTool(path, missing_reason(TESSERACT, what, f"Tesseract has no {LANGUAGE} data"))
 
 
 @cache

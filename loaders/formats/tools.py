@@ -41,7 +41,7 @@ def require(tool: Tool, path: Path, what: str) -> str:
     return found
 
 
-def missing_reason(tool: Tool, what: str) -> str:
-    return (f"{what}; reading it needs {tool.purpose}, which is not installed ({tool.commands[0]} not found "
-            f"on PATH): install the Debian package{'s' if ' ' in tool.debian else ''} {tool.debian} "
-            f"(apt-get install {tool.debian})")
+def missing_reason(tool: Tool, what: str, why: str | None = None) -> str:
+    why = why or f"{tool.commands[0]} not found on PATH"
+    return (f"{what}; reading it needs {tool.purpose}, which is not installed ({why}): install the Debian "
+            f"package{'s' if ' ' in tool.debian else ''} {tool.debian} (apt-get install {tool.debian})")
