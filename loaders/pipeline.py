@@ -54,10 +54,11 @@ def parse_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedDocument
     raw = read_document(path, max_bytes)
     clean = normalize(raw.text, raw.body_start)
     structure = segment(clean)
-    if not structure.provisions:
+    meta = apply_hints(extract_metadata(clean, structure.body_start, raw.text, raw.body_start), raw.hints)
+    # A notice that issues or forwards a named document loads even when that document's text is not in
+    # the file (a wrapper only): a Document with no provisions, which the reading report says.
+    if not structure.provisions and not meta.forwards:
         raise LoadError(path, "no numbered provisions found (expected items such as 一、 （一） 1.)")
-    meta = extract_metadata(clean, structure.body_start, raw.text[raw.body_start :])
-    apply_hints(meta, raw.hints)
     region = meta.region.name if meta.region else None
     doc_id = document_id(meta.doc_number, region, meta.title, path.name)
     parsed = ParsedDocument(raw, clean, structure, meta, doc_id)

@@ -26,8 +26,10 @@ def structure_extractor(parsed: ParsedDocument, fragment: Fragment) -> None:
                 "path": str(parsed.raw.path),
                 "title": meta.title,
                 "issuer": meta.issuer,
+                "issuers": meta.issuers,  # every signing body as printed, the lead issuer first
                 "doc_number": meta.doc_number,
-                "date": meta.signed,
+                "date": meta.date,  # signed, else published
+                "signed": meta.signed,
                 "published": meta.published,
                 "year": meta.year,
                 "region": meta.region.name if meta.region else None,
