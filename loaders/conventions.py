@@ -58,6 +58,7 @@ class Conventions:
     columns: tuple[ColumnRole, ...]
     data_table_words: tuple[str, ...]
     header_words: tuple[str, ...]  # generic column names (街镇, 区域, 备注 …): a header cell, no role
+    caption: re.Pattern[str]  # a table's caption or note, never a header cell
     min_columns: int
     header_chars: int
     totals: tuple[str, ...]
@@ -109,6 +110,7 @@ def conventions() -> Conventions:
         columns=tuple(_column(e) for e in lex.tables("columns")),
         data_table_words=data.strings("words"),
         header_words=data.strings("header_words"),
+        caption=data.pattern("caption"),
         min_columns=data.integer("min_columns"),
         header_chars=data.integer("header_chars"),
         totals=data.strings("totals"),

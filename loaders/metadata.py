@@ -33,6 +33,7 @@ _DATE = re.compile(
     rf"\s*(\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*日?"
 )
 _DATE_LINE_MAX = 16
+_PROMULGATION = re.compile(rf"^[(（]\s*({_DATE.pattern})[^，,；;()（）]{{0,40}}?(?:发布|通过|公布|印发|批准)")
 _PUBLISHED = re.compile(r"(?:发布时间|发布日期|发文日期|成文日期)[:：]?\s*([0-9\s\-./年月日]+)")
 # The notice that issues or forwards another document: its title names the verb, perhaps the body that
 # drafted it, and the document in 《》 (关于转发区消防支队《…》的通知), or the document bare
@@ -157,7 +158,9 @@ def _doc_number_span(text: str) -> tuple[int, int]:
 
 def _title(meta: DocumentMeta, lines) -> None:
     """The document's own title: the one a wrapper notice issues (关于转发…《X》的通知 → X), else the
-    notice's title, else the first heading-like line."""
+    notice's title, else the first heading-like line. Notes in brackets under a title (a regulation's
+    promulgation and amendment history) are not titles."""
+    lines = [line for line in lines if not (line.text.startswith("(") and len(line.text) > _DATE_LINE_MAX)]
     joined, to_clean = _join(lines)
     inner = issued_title(joined)
     if inner:
@@ -318,6 +321,13 @@ def _issuer_in_header(meta: DocumentMeta, lines) -> None:
 
 
 def _date_in_header(meta: DocumentMeta, lines) -> None:
+    """A date line in the header, or a regulation's promulgation note under its title
+    (（1984年7月19日上海市人民政府发布，根据……修正）: the date it was first issued)."""
+    for line in lines:
+        m = _PROMULGATION.match(line.text)
+        if m and parse_date(m.group(1)):
+            _set(meta, "signed", parse_date(m.group(1)), "header", (line.start, line.start + m.end(1)))
+            return
     for index in range(len(lines)):
         date, end = _date_at(lines, index)
         if date:

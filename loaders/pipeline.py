@@ -21,6 +21,7 @@ from .metadata import DocumentMeta, apply_hints, extract_metadata
 from .normalize import join_lines, normalize
 from .provenance import mark_reading
 from .reader import DEFAULT_MAX_BYTES, LoadError, RawDocument, read_document
+from .reading import mark_report
 from .segment import ProvisionPart, Structure, segment
 from .text import OffsetText
 
@@ -93,6 +94,7 @@ def build_fragment(parsed: ParsedDocument, extractors: Sequence[Extractor | Comp
     for made in components:
         made.run(parsed, fragment)
     mark_reading(parsed.raw, parsed.meta, fragment)  # pages, OCR confidence: after every extractor
+    mark_report(parsed, fragment)  # what could not be read: audits what every extractor drew
     return fragment
 
 

@@ -486,11 +486,24 @@ class _Reader:
                 section_index[id(block)] = len(sections)
                 sections.append(self._section(block, parent))
         _number_in_reading_order(provisions)
+        self._note_restarts(provisions)
         if not provisions:
             self.warnings.append("no numbered provisions found")
         numbered_start = next((b.start for b in blocks if b.role != "appendix"), blocks[0].start)
         return Structure(sections, provisions, min(numbered_start, blocks[0].start), self.warnings, self.notes,
                          self.tables)
+
+    def _note_restarts(self, provisions: list[ProvisionPart]) -> None:
+        """Where the numbering of provisions starts again at 1 (so their numbers repeat in the document)."""
+        seen: set[str] = set()
+        for part in provisions:
+            if not part.numbered:
+                continue
+            if part.number == 1 and part.style in seen:
+                parent = part.path_label.rsplit("/", 1)[0] if "/" in part.path_label else ""
+                line = self.text.text.count("\n", 0, part.start) + 1
+                self.note("restart", line, f"{part.label} restarts the numbering of provisions", parent, warn=False)
+            seen.add(part.style)
 
     def _section(self, block: Block, parent: int | None) -> SectionPart:
         if block.role == "appendix" or block.style in ("table-group", "table"):
@@ -617,9 +630,7 @@ class _Tree:
         if previous is None or number == previous + 1:
             return
         if number == 1 and role != "section":
-            if sibling_last is None and previous > 1:
-                note("restart", line_no, f"{role} {label} restarts at 1 after {previous}", where, warn=False)
-            return
+            return  # a restart under a new parent; the ones that make provision numbers repeat are reported
         if number == previous:
             note("repeat", line_no, f"{role} {label} repeats the number of the {role} before it", where)
         elif number > previous + 1:
@@ -653,7 +664,7 @@ def _merge_columns(into: dict[str, str], values: dict[str, str]) -> None:
             into[key] = value
         elif key == "task":
             into[key] = into[key] + value
-        elif value not in into[key].split("、"):
+        elif value != into[key] and value not in into[key].split("、"):
             into[key] = into[key] + "、" + value
 
 

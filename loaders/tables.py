@@ -80,7 +80,8 @@ class Table:
 
 
 def is_header_cell(text: str, conv: Conventions) -> bool:
-    return 0 < len(text) <= conv.header_chars and not _has_sentence(text, conv) and not _NUMBER_CELL.match(text)
+    return (0 < len(text) <= conv.header_chars and not _has_sentence(text, conv) and not _NUMBER_CELL.match(text)
+            and not conv.caption.search(text))
 
 
 def names_a_column(text: str, conv: Conventions) -> bool:
@@ -91,8 +92,8 @@ def names_a_column(text: str, conv: Conventions) -> bool:
 
 def looks_like_units(text: str, conv: Conventions) -> bool:
     """A list of bodies: every part ends like a body's name or opens with a collective (各街道)."""
-    if not text or len(text) > 120 or "。" in text:
-        return False
+    if not text or len(text) > 120 or "。" in text or _ITEM_NUMBER.match(text) or _CATEGORY_NUMBER.match(text):
+        return False  # 5.实化运行消防安全委员会 is an item's title, not a body
     parts = [p.strip("()（）") for p in _UNIT_SPLIT.split(text) if p.strip("()（）")]
     return bool(parts) and all(
         len(p) <= 24 and (p.endswith(conv.unit_endings) or p.startswith(conv.collective_openings)) for p in parts
@@ -215,7 +216,7 @@ def _task_rows(table: Table, body: list[Cell], conv: Conventions) -> None:
     for row in rows:
         _number_from_item(row)
         if "task" not in row.values and "item" in row.values:
-            row.values["task"] = row.values["item"]  # a row printed with its title only
+            row.values["task"] = row.values.pop("item")  # a short task; its group's title is above
     _inherit(rows)
     table.rows = rows
     if not rows:
