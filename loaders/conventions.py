@@ -90,7 +90,11 @@ class Conventions:
 
 @cache
 def conventions() -> Conventions:
-    lex = Entries.of("structure")
+    """The conventions of ``lexicon/structure.toml``, read once."""
+    return read_conventions(Entries.of("structure"))
+
+
+def read_conventions(lex: Entries) -> Conventions:
     limits, articles, appendix = lex.table("limits"), lex.table("articles"), lex.table("appendix")
     data, cells = lex.table("data_tables"), lex.table("cells")
     return Conventions(

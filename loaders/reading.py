@@ -200,4 +200,8 @@ def _bucket(reading: Reading, kind: str) -> list[Finding]:
 def mark_report(parsed: ParsedDocument, fragment: Fragment) -> None:
     """The reading report on the Document node (``reading``). ``build_fragment`` runs it after every
     extractor, whatever the pipeline: it audits what they drew."""
-    fragment.document_node().attrs["reading"] = read_report(parsed, fragment).record()
+    try:
+        document = fragment.document_node()
+    except LookupError:
+        return  # a pipeline without the structure extractor draws no Document to report on
+    document.attrs["reading"] = read_report(parsed, fragment).record()

@@ -7,13 +7,15 @@ from typing import TYPE_CHECKING
 from policykg.graph.components import component
 from policykg.graph.model import Edge, EdgeKind, Fragment, Node, NodeKind, section_id
 
+from .conventions import conventions
+
 if TYPE_CHECKING:
     from .pipeline import ParsedDocument
     from .segment import SectionPart
 
 
 @component("structure", "extract", assigns=["Document", "Section", "Provision", "PART_OF", "Provision.path",
-                                            "Provision.kind", "Section.table"])
+                                            "Provision.kind", "Section.table"], initialize=conventions)
 def structure_extractor(parsed: ParsedDocument, fragment: Fragment) -> None:
     """Document, Section and Provision nodes and their PART_OF edges, from the segmenter and the metadata."""
     meta, doc_id = parsed.meta, parsed.id
@@ -68,7 +70,8 @@ def structure_extractor(parsed: ParsedDocument, fragment: Fragment) -> None:
             "heading": part.heading,
             "path": part.path_label,  # 二/（三）/1, 一/¶2, 附表1/3
             "level": part.level,  # depth in the document's tree, 1 at the top
-            "kind": part.kind,  # 任务, 职责, 保障措施, 条款 … (lexicon/structure.toml)
+            # 任务, 职责, 保障措施, 条款 … (lexicon/structure.toml); ``kind`` is the node's own type
+            "section_kind": part.kind,
             "numbered": part.numbered,
             "year": meta.year,
             "region": meta.region.name if meta.region else None,
@@ -86,7 +89,7 @@ def structure_extractor(parsed: ParsedDocument, fragment: Fragment) -> None:
 
 def _section_attrs(section: SectionPart) -> dict[str, object]:
     attrs: dict[str, object] = {"number": section.number, "label": section.label, "title": section.title,
-                                "level": section.level, "path": section.path_label, "kind": section.kind,
+                                "level": section.level, "path": section.path_label, "section_kind": section.kind,
                                 "numbered": section.numbered}
     if section.table is not None:
         attrs["table"] = section.table  # a data table kept whole: title, header, rows

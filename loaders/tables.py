@@ -137,8 +137,11 @@ def header_at(cells: list[Cell], index: int, conv: Conventions) -> list[Cell] | 
         if not is_header_cell(cell.text, conv) or _CATEGORY_NUMBER.match(cell.text) or _ITEM_NUMBER.match(cell.text):
             break
         run.append(cell)
-    while run and not names_a_column(run[-1].text, conv):  # a group row printed right under the header
-        run.pop()
+    if run and not names_a_column(run[-1].text, conv):
+        # A task table's first group row (推进实施“光伏+”示范工程) printed right under the header.
+        names = [c.text for c in run[:-1]]
+        if _kind(names, _roles(names, conv), conv) == "tasks":
+            run.pop()
     named = sum(names_a_column(c.text, conv) for c in run)
     if len(run) < conv.min_columns or named < 2:
         return None
