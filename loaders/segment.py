@@ -692,6 +692,8 @@ def _label_part(block: Block) -> str:
         return block.label
     if not block.numbered:
         return f"¶{block.number}"
+    if block.style == "arabic":
+        return str(block.number)  # 1. 1、 1． and l. (a letter typed for 1) alike
     label = block.label.strip().rstrip("、.．")
     if label.startswith("("):
         label = "（" + label.strip("()") + "）"

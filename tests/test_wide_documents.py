@@ -33,6 +33,7 @@ JIADING_GREEN_2024 = WIDE / "310114_green_eco_district_measures_jiading_2024.md"
 BAOSHAN_WRAPPER_2021 = WIDE / "310113_large_community_facilities_baoshan_2021.md"
 MUNICIPAL_FIRE_2024 = WIDE / "310000_public_fire_safety_opinions_2024.md"
 WUJING_WASTE_2021 = WIDE / "310112_wujing_construction_waste_2021.md"
+HUANGPU_FIRE_2023 = WIDE / "310101_grassroots_fire_governance_2023.md"
 
 
 def by_path(path: Path) -> dict[str, object]:
@@ -58,6 +59,13 @@ def test_numbering_that_restarts_in_every_section_keeps_each_item_apart():
     fragment = build_fragment(parsed, load_plan().extractors)
     restarts = Reading.from_record(fragment.document_node().attrs["reading"]).restarts
     assert sorted(r.where for r in restarts) == ["二/（三）", "二/（二）", "二/（五）", "二/（四）"]
+
+
+def test_a_letter_l_typed_for_1_opens_the_list():
+    # （二）督查制度 then l.火灾多发季节… 2. 3. 4. (lines 62–70).
+    paths = by_path(HUANGPU_FIRE_2023)
+    _, first = paths["四/（二）/1"]
+    assert first.text.startswith("火灾多发季节") and "四/（二）/4" in paths
 
 
 def test_section_kinds_come_from_their_headings():
