@@ -287,3 +287,18 @@ def test_a_numbering_style_without_a_number_group_is_refused(lexicon_copy: Path)
     path.write_text(text, encoding="utf-8")
     with pytest.raises(LexiconError, match=r"structure\.toml: numbering\[5\]\.pattern must hold a group"):
         conventions_module.conventions()
+
+
+@pytest.mark.parametrize(
+    ("printed", "canonical"),
+    [
+        ("沪住建规范联〔2019〕2 号", "沪住建规范联〔2019〕2号"),  # 310151 green building, front matter
+        ("虹委办﹝2026﹞2号", "虹委办〔2026〕2号"),  # 310109 e-bike charging project, cited in the notice
+        ("沪规土资综[2011]305号", "沪规土资综〔2011〕305号"),  # 310114 illegal land 2014
+        ("上海市人民政府令第52号", "上海市人民政府令第52号"),  # 310000 open-air warehouses, amendment note
+    ],
+)
+def test_a_doc_number_in_any_of_the_printed_shapes_reads_as_one(printed, canonical):
+    from policykg.domain.names import normalize_doc_number
+
+    assert normalize_doc_number(printed) == canonical
