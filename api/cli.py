@@ -18,6 +18,7 @@ from policykg.build import BuildError, BuildReport, collect_files
 from policykg.build import build as build_graph
 from policykg.graph.export import EXPORTERS
 from policykg.graph.store import EmbeddedStore, StoreError
+from policykg.loaders.reading import summary_line
 
 app = typer.Typer(add_completion=False, no_args_is_help=True)
 out = Console(soft_wrap=True)
@@ -124,6 +125,8 @@ def _print_report(report: BuildReport, db: EmbeddedStore) -> None:
         f"{len(report.unchanged)} unchanged, {len(report.failed)} failed, {len(report.warnings)} warnings; "
         f"links drawn: {links}",
     )
+    if report.reading:
+        say(out, "read:", "", summary_line(report.reading)[len("read: "):])
     if report.formats:
         by_format = ", ".join(f"{fmt} {count}" for fmt, count in sorted(report.formats.items(), key=lambda kv: -kv[1]))
         out.print(f"documents read by format: {by_format}", highlight=False)
@@ -166,7 +169,8 @@ def _register_command_modules() -> None:
     """Command groups live in their own modules; importing one adds its commands to ``app``."""
     import importlib
 
-    for module in ("policykg.api.cli_queries", "policykg.api.cli_graph", "policykg.api.cli_pipeline"):
+    for module in ("policykg.api.cli_queries", "policykg.api.cli_graph", "policykg.api.cli_pipeline",
+                   "policykg.api.cli_check"):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as exc:

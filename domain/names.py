@@ -46,16 +46,22 @@ def org_endings_pattern() -> str:
     return "|".join(map(re.escape, name_rules().org_endings))
 
 
-# A 文号: issuer's code, year in brackets, number (川办发〔2020〕53号, 沪府办规[2024]6号, 国务院令第469号 is not one).
+# A 文号: issuer's code, year in brackets, number (川办发〔2020〕53号, 沪府办规[2024]6号, 黄发改委办﹝2025﹞5号).
 DOC_NUMBER = re.compile(r"([\u4e00-\u9fa5]{1,10})\s*[〔\[【(（﹝]\s*((?:19|20)\d{2})\s*[〕\]】)）﹞]\s*(\d{1,4})\s*号")
+# An order's number: 国务院令第469号, 上海市人民政府令第12号.
+ORDER_NUMBER = re.compile(r"([\u4e00-\u9fa5]{1,14}令)\s*第\s*(\d{1,4})\s*号")
 
 
 def normalize_doc_number(text: str) -> str | None:
-    """The first 文号 in ``text`` in its canonical printed form: 川办发[2020]53 号 → 川办发〔2020〕53号."""
+    """The first 文号 in ``text`` in its canonical printed form: 川办发[2020]53 号 → 川办发〔2020〕53号,
+    国务院令 第469号 → 国务院令第469号."""
     m = DOC_NUMBER.search(text)
-    if not m:
-        return None
-    return f"{m.group(1)}〔{m.group(2)}〕{int(m.group(3))}号"
+    if m:
+        return f"{m.group(1)}〔{m.group(2)}〕{int(m.group(3))}号"
+    order = ORDER_NUMBER.search(text)
+    if order:
+        return f"{order.group(1)}第{int(order.group(2))}号"
+    return None
 
 
 _SPACE = re.compile(r"\s+")

@@ -108,7 +108,8 @@ def document_id(doc_number: str | None, region: str | None, title: str | None, s
     return "doc-" + digest("file", source_name)
 
 
-def provision_id(doc_id: str, number: int, occurrence: int = 0) -> str:
+def provision_id(doc_id: str, number: int | str, occurrence: int = 0) -> str:
+    """``doc-…-p13``; ``number`` is the printed number, or the path (``2.3.1``) where the number repeats."""
     return f"{doc_id}-p{number}" + (f"-{occurrence}" if occurrence else "")
 
 

@@ -9,6 +9,7 @@ fragment so far, and adds the node and edge kinds it declares. Which run, and in
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ from .metadata import DocumentMeta, apply_hints, extract_metadata
 from .normalize import join_lines, normalize
 from .provenance import mark_reading
 from .reader import DEFAULT_MAX_BYTES, LoadError, RawDocument, read_document
+from .reading import mark_report
 from .segment import ProvisionPart, Structure, segment
 from .text import OffsetText
 
@@ -53,19 +55,29 @@ def parse_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedDocument
     raw = read_document(path, max_bytes)
     clean = normalize(raw.text, raw.body_start)
     structure = segment(clean)
-    if not structure.provisions:
+    meta = apply_hints(extract_metadata(clean, structure.body_start, raw.text, raw.body_start), raw.hints)
+    # A notice that issues or forwards a named document loads even when that document's text is not in
+    # the file (a wrapper only): a Document with no provisions, which the reading report says.
+    if not structure.provisions and not meta.forwards:
         raise LoadError(path, "no numbered provisions found (expected items such as 一、 （一） 1.)")
-    meta = extract_metadata(clean, structure.body_start, raw.text[raw.body_start :])
-    apply_hints(meta, raw.hints)
     region = meta.region.name if meta.region else None
     doc_id = document_id(meta.doc_number, region, meta.title, path.name)
     parsed = ParsedDocument(raw, clean, structure, meta, doc_id)
-    seen: dict[int, int] = {}
-    for part in structure.provisions:
-        occurrence = seen.get(part.number, 0)
-        seen[part.number] = occurrence + 1
-        parsed.provision_ids.append(provision_id(doc_id, part.number, occurrence))
+    parsed.provision_ids = provision_ids(doc_id, structure.provisions)
     return parsed
+
+
+def provision_ids(doc_id: str, provisions: Sequence[ProvisionPart]) -> list[str]:
+    """``{doc}-p{number}`` where the number is the document's only item with it (continuously numbered
+    documents keep the ids they always had); where numbers repeat, the path's numbers (``{doc}-p2.3.1``)."""
+    counts = Counter(part.number for part in provisions)
+    seen: Counter[str] = Counter()
+    ids = []
+    for part in provisions:
+        key = str(part.number) if counts[part.number] == 1 or not part.id_path else part.id_path
+        ids.append(provision_id(doc_id, key, seen[key]))
+        seen[key] += 1
+    return ids
 
 
 def build_fragment(parsed: ParsedDocument, extractors: Sequence[Extractor | Component | str]) -> Fragment:
@@ -82,6 +94,7 @@ def build_fragment(parsed: ParsedDocument, extractors: Sequence[Extractor | Comp
     for made in components:
         made.run(parsed, fragment)
     mark_reading(parsed.raw, parsed.meta, fragment)  # pages, OCR confidence: after every extractor
+    mark_report(parsed, fragment)  # what could not be read: audits what every extractor drew
     return fragment
 
 

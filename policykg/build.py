@@ -18,6 +18,7 @@ from policykg.graph.store import EmbeddedStore, Writer
 from policykg.graph.workers import forked_pool
 from policykg.loaders.pipeline import build_fragment, parse_file
 from policykg.loaders.reader import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, LoadError
+from policykg.loaders.reading import Reading, add_counts
 
 from .pipeline import load_plan
 
@@ -39,6 +40,7 @@ class BuildReport:
     failed: list[tuple[str, str]] = field(default_factory=list)  # path, reason
     warnings: list[str] = field(default_factory=list)
     formats: dict[str, int] = field(default_factory=dict)  # documents read by format ("pdf", "pdf (OCR)", "docx"…)
+    reading: dict[str, int] = field(default_factory=dict)  # the loaded documents' reading reports, added up
     links: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)  # wall time by phase: parse and write, link …, commit
 
@@ -150,6 +152,7 @@ def _write_changed(files: list[Path], store: EmbeddedStore, writer: Writer, repo
         provisions = sum(1 for n in fragment.nodes if n.kind == "Provision")
         loaded[doc_id] = (fragment.source_name, doc_id, provisions)
         report.warnings.extend(fragment.warnings)
+        add_counts(report.reading, Reading.from_record(fragment.document_node().attrs.get("reading", {})).counts())
     report.loaded = list(loaded.values())
     return list(loaded)
 
@@ -225,3 +228,33 @@ def _parse(path: Path, max_bytes: int, plan: Plan) -> ParseResult:
         return path, None, (exc.path, exc.reason)
     except (OSError, ValueError) as exc:  # unreadable file, or text our parsers reject
         return path, None, (str(path), f"{type(exc).__name__}: {exc}")
+
+
+@dataclass
+class CheckReport:
+    """``policykg check`` over files: each document's reading report, and the files that did not load."""
+
+    documents: list[tuple[str, str, Reading]] = field(default_factory=list)  # file name, document id, report
+    failed: list[tuple[str, str]] = field(default_factory=list)  # path, reason
+
+    def totals(self) -> dict[str, int]:
+        total: dict[str, int] = {}
+        for _, _, reading in self.documents:
+            add_counts(total, reading.counts())
+        return total
+
+
+def check(paths: Iterable[Path], *, max_bytes: int = DEFAULT_MAX_BYTES, plan: Plan | None = None) -> CheckReport:
+    """Read the files as a build would (every extractor runs) and keep only their reading reports: no store."""
+    holder = BuildReport()
+    files = collect_files(paths, holder)
+    report = CheckReport(failed=list(holder.failed))
+    plan = plan or load_plan()
+    for path in files:
+        _, fragment, failure = _parse(path, max_bytes, plan)
+        if failure:
+            report.failed.append(failure)
+        if fragment is not None:
+            reading = Reading.from_record(fragment.document_node().attrs.get("reading", {}))
+            report.documents.append((fragment.source_name, fragment.document_id, reading))
+    return report

@@ -109,7 +109,7 @@ def provision_ref(idx: QueryIndex, pid: str) -> ProvisionRef:
         text=prov.get("text"),
         year=prov.get("year", doc.get("year")),
         region=prov.get("region", doc.get("region")),
-        level=prov.get("level", doc.get("level")),
+        level=prov.get("region_level", doc.get("level")),  # the jurisdiction's; prov["level"] is its depth
         span=_span(prov.get("span")),
         cite=idx.cite(pid),
     )

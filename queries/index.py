@@ -191,7 +191,7 @@ class QueryIndex:
             for pids in self.provisions_of.values():
                 for pid in pids:
                     prov = self._nodes[pid]
-                    groups[(prov.get("region"), prov.get("year"), prov.get("level"))].append(pid)
+                    groups[(prov.get("region"), prov.get("year"), prov.get("region_level"))].append(pid)
             self._groups = dict(groups)
         return self._groups
 

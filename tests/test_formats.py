@@ -273,7 +273,8 @@ def test_mirror_metadata_read_off_two_files():
     community = parse_file(CORPUS_WIDE / "310000_community_embedded_services_2024.md").meta
     assert (community.title, community.issuer, community.doc_number, community.signed, community.published) == (
         "上海市社区嵌入式服务设施建设工程实施方案", "上海市人民政府办公厅", "沪府办发〔2024〕25号", "2024-12-14", "2024-12-16")
-    assert community.sources["doc_number"] == "front matter" and community.sources["signed"] == "text"
+    # The text's fields name the part of the text they were read from (header, signature …).
+    assert community.sources["doc_number"] == "front matter" and community.sources["signed"] == "signature"
     park = read_document(CORPUS_WIDE / "310000_park_management_regulations_2017.md")  # a list, not YAML
     assert park.hints["issuer"] == ("上海市人民代表大会常务委员会", "metadata list")
     assert park.hints["published"][0] == "2017-11-23" and park.hints["raw:施行日期"][0] == "2017-12-01"
