@@ -382,27 +382,3 @@ def _region(meta: DocumentMeta) -> Region | None:
         if region:
             return region
     return None
-
-
-# --- metadata the container gives (front matter, a portal's table, Word properties) ----------------------------
-
-HINTED_FIELDS = ("title", "doc_number", "issuer", "published", "signed")
-
-
-def apply_hints(meta: DocumentMeta, hints: dict[str, tuple[str, str]]) -> DocumentMeta:
-    """Fill the fields the body did not yield from the container's hints, and say where each field came from.
-    The body wins where it prints a field: it is what the spans quote."""
-    filled = set()
-    for name in HINTED_FIELDS:
-        if getattr(meta, name) is not None:
-            meta.sources[name] = "text"
-        elif name in hints:
-            value, where = hints[name]
-            setattr(meta, name, value)
-            meta.sources[name] = where
-            filled.add(name)
-    if meta.year is None or filled & {"title", "signed"}:
-        meta.year = _year(meta) or meta.year
-    if meta.region is None:
-        meta.region = _region(meta, "")
-    return meta
