@@ -5,6 +5,9 @@ from __future__ import annotations
 import ctypes
 import json
 import os
+import pty
+import re
+import select
 import shutil
 import signal
 import sqlite3
@@ -78,36 +81,42 @@ def _many_notices(tmp_path: Path, count: int = 80) -> Path:
     return folder
 
 
-def _wait_until_reading(pid: int, folder: Path, index: int, timeout: float = 120) -> None:
-    """Until the build has the ``index``-th notice open: the notices before it are parsed and written."""
-    wanted = str(folder / f"{index:03d}.txt")
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if any(os.readlink(fd) >= wanted for fd in Path(f"/proc/{pid}/fd").iterdir()
-                   if os.readlink(fd).startswith(str(folder))):
-                return
-        except FileNotFoundError:  # a descriptor closed while we looked
-            pass
-        time.sleep(0.005)
-    raise AssertionError(f"the build never opened {wanted}")
-
-
 def test_ctrl_c_prints_the_promised_line_and_keeps_the_store(tmp_path: Path) -> None:
+    """Ctrl-C at a terminal half-way through a build: its progress line names each file as it loads."""
     store = tmp_path / "g.db"
     subprocess.run([*POLICYKG, "build", str(CORPUS / "004_cad12c1d8455800e.txt"), "--store", str(store)],
                    check=True, capture_output=True, timeout=120)
     before = snapshot(store)
     folder = _many_notices(tmp_path, count=200)
+    terminal, screen = pty.openpty()
     build = subprocess.Popen([*POLICYKG, "build", str(folder), "--store", str(store), "--jobs", "1"],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    _wait_until_reading(build.pid, folder, 20)
+                             stdout=subprocess.DEVNULL, stderr=screen, env={**os.environ, "COLUMNS": "200"})
+    os.close(screen)
+    shown = _read_until(terminal, b"loading 020.txt")  # twenty notices parsed and written
     build.send_signal(signal.SIGINT)
-    _, err = build.communicate(timeout=120)
+    build.wait(timeout=120)
+    shown += _read_until(terminal, b"previous contents")
+    os.close(terminal)
     assert build.returncode == 130
-    assert err.strip().endswith(f"error: interrupted; the store {store} keeps its previous contents")
-    assert "Traceback" not in err
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown.decode("utf-8", "replace"))  # colours, cursor moves
+    assert f"error: interrupted; the store {store} keeps its previous contents" in text
+    assert "Traceback" not in text
     assert snapshot(store) == before
+
+
+def _read_until(fd: int, wanted: bytes, timeout: float = 120) -> bytes:
+    """What a terminal shows until ``wanted`` appears on it."""
+    shown = b""
+    deadline = time.monotonic() + timeout
+    while wanted not in shown and time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.5)
+        if ready:
+            try:
+                shown += os.read(fd, 65536)
+            except OSError:  # the writer closed the terminal
+                break
+    assert wanted in shown, shown[-500:]
+    return shown
 
 
 def _children(pid: int) -> list[int]:
