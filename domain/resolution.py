@@ -235,10 +235,21 @@ def _collective(form: str, place: Place) -> Body | None:
     core, resolved = _collective_core(body_words, level_word.level)
     if home is None or core is None:
         return Body(form, form, home, "collective", "none")
-    name = f"{home}{quantifier}{level_word.word}{core}"
+    spelled = _each_level_body(level_word.word) if not body_words else None
+    name = f"{home}{quantifier}{spelled or level_word.word + core}"
     everyone = next(q.all for q in rules.quantifiers if q.word == quantifier) and not level_word.subset
     members = _members(body_words, level_word.level, home) if everyone else ()
     return Body(name, form, home, "collective", "rule" if resolved else "none", members=members)
+
+
+def _each_level_body(word: str) -> str | None:
+    """A town- or village-level collective printed without its body, spelled with each level's body as
+    official names are (街道 → 街道办事处, 镇 → 镇人民政府, 村 → 村民委员会): 街镇 → 街道办事处、镇人民政府."""
+    bodies = directory().collectives.town_bodies
+    levels = [level for level in re.findall("|".join(sorted(map(re.escape, bodies), key=len, reverse=True)), word)]
+    if not levels or "".join(levels) != re.sub(r"[()（）、]", "", word):
+        return None
+    return "、".join(level + bodies[level] for level in levels)
 
 
 def _collective_core(words: str, level: str) -> tuple[str | None, bool]:
@@ -395,6 +406,8 @@ def _relative(form: str, place: Place, printed: str | None = None) -> Body | Non
             region = place.at(level)
             if region is None and level == "town" and place.county:
                 return _each_town(form, word, place.county, printed)
+            if region is None and (below := _each_below(form, word, level, place, printed)):
+                return below
             if region is None:
                 return Body(printed, printed, None, "unknown", "none") if _known_core(form[len(word):]) else None
             return _within(form[len(word):], region, printed)
@@ -409,6 +422,21 @@ def _each_town(form: str, word: str, county: str, printed: str) -> Body | None:
     if not resolved:
         return None
     return Body(f"{county}各{word}{core}", printed, county, "collective", "rule")
+
+
+def _each_below(form: str, word: str, level: str, place: Place, printed: str) -> Body | None:
+    """区市场监管局 in a municipal notice: every district's bureau, a collective with each district's as members."""
+    home = region_by_name(place.region) if place.region else None
+    divisions = [d for d in divisions_of(home) if d.level == level] if home else []
+    if not divisions:
+        return None
+    members = [_within(form[len(word):], d.name) for d in divisions]
+    first = members[0]
+    if not first.resolved or not first.name.startswith(divisions[0].name):
+        return None
+    core = first.name[len(divisions[0].name):]
+    named = tuple((m.name, m.region or "", m.kind) for m in members if m.resolved)
+    return Body(f"{place.region}各{word}{core}", printed, place.region, "collective", "rule", members=named)
 
 
 def _bare(form: str, place: Place, printed: str) -> Body | None:

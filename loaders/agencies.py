@@ -12,18 +12,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache, cached_property, lru_cache
-from typing import TYPE_CHECKING, Any
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING
 
 from policykg.domain.bodies import directory
 from policykg.domain.names import list_separators
 from policykg.domain.regions import region_by_name
-from policykg.domain.resolution import Body, distribute, place_of, resolve_body, successions
+from policykg.domain.resolution import Body, distribute, ends_like_body, place_of, resolve_body, successions
 from policykg.graph.components import component
 from policykg.graph.model import Edge, EdgeKind, Fragment, Node, NodeKind, entity_id
 
 from .jurisdiction import region_nodes
-from .lexicons import read_lexicon
 
 if TYPE_CHECKING:
     from .pipeline import ParsedDocument
@@ -31,11 +30,6 @@ if TYPE_CHECKING:
 EXTRACTOR = "agencies"
 __all__ = ["Agency", "add_agency", "agencies_at", "agencies_before", "distribute", "issuer_extractor",
            "looks_like_agency", "resolve", "unresolved_mentions"]
-
-
-@cache
-def lexicon() -> dict[str, Any]:
-    return read_lexicon("agencies")
 
 
 @dataclass(frozen=True)
@@ -67,9 +61,9 @@ class Agency:
 
 
 def looks_like_agency(form: str) -> bool:
+    """A printed name that ends the way an official body's name can end (domain/bodies/rules.toml)."""
     form = form.strip()
-    suffixes = tuple(lexicon()["suffixes"] + lexicon()["institution_suffixes"])
-    return 2 <= len(form) <= 40 and form.endswith(suffixes)
+    return 2 <= len(form) <= 40 and ends_like_body(form)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -202,7 +196,6 @@ def document_region(parsed: ParsedDocument) -> str | None:
 def initialize() -> None:
     """Read the naming rules and the directory of bodies now rather than on the first name (a
     malformed data file stops the build before any document is parsed)."""
-    lexicon()
     directory()
 
 
@@ -250,13 +243,12 @@ _NAME_CHARS = re.compile(r"[\u4e00-\u9fff()]+")
 
 
 def _longest_known(text: str, pos: int, region: str | None) -> tuple[int, Agency] | None:
-    suffixes = tuple(lexicon()["suffixes"])
     best = None
     for end in range(pos + 2, min(len(text), pos + 24) + 1):
         chunk = text[pos:end]
         if not _NAME_CHARS.fullmatch(chunk):
             break
-        if chunk.endswith(suffixes):
+        if ends_like_body(chunk):
             agency = resolve(chunk, region)
             if agency.known:
                 best = (end, agency)

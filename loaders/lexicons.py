@@ -21,7 +21,7 @@ class LexiconError(ValueError):
 
 
 def read_lexicon(name: str) -> dict[str, Any]:
-    """``read_lexicon("agencies")`` → the parsed ``lexicon/agencies.toml``."""
+    """``read_lexicon("targets")`` → the parsed ``lexicon/targets.toml``."""
     path = LEXICON_DIR / f"{name}.toml"
     try:
         with path.open("rb") as handle:

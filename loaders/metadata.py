@@ -69,6 +69,7 @@ class DocumentMeta:
     sources: dict[str, str] = field(default_factory=dict)  # field → where it was read (module docstring)
     issuers: list[str] = field(default_factory=list)  # every body that signs, lead first
     forwards: str | None = None  # the document a wrapper notice issues or forwards (《…》)
+    addressees: list[str] = field(default_factory=list)  # 主送机关, as printed: 各镇人民政府、街道办事处 …
 
     @property
     def date(self) -> str | None:
@@ -98,6 +99,7 @@ def extract_metadata(clean: OffsetText, body_start: int, source: str, source_sta
     header = [line for line in every if line.start < body_start]
     _doc_number(meta, header)
     _title(meta, header)
+    meta.addressees = _addressees(header)
     _signature(meta, every, clean, source)
     if meta.issuer is None:
         _issuer_in_header(meta, header)
@@ -109,6 +111,18 @@ def extract_metadata(clean: OffsetText, body_start: int, source: str, source_sta
         meta.sources["published"] = "page"
     _settle(meta)
     return meta
+
+
+_ADDRESSEE_LINE = re.compile(r"^(?P<list>(?:各|区政府|市政府|省政府|县政府|有关)[^:：。]{1,120})[:：]$")
+
+
+def _addressees(header) -> list[str]:
+    """The bodies the notice is sent to (主送机关): the header line that lists them and ends with a colon."""
+    for line in header:
+        m = _ADDRESSEE_LINE.match(line.text)
+        if m:
+            return [part.strip() for part in re.split(r"[,，;；]", m.group("list")) if part.strip()]
+    return []
 
 
 def apply_hints(meta: DocumentMeta, hints: Hints) -> DocumentMeta:

@@ -21,7 +21,7 @@ Every edge carries the words it came from and their span in the source text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -29,7 +29,16 @@ from policykg.graph.components import component
 from policykg.graph.model import Edge, EdgeKind, Fragment
 
 from . import agencies
-from .agencies import Agency, add_agency, agencies_at, agencies_before, document_region, looks_like_agency, resolve
+from .agencies import (
+    Agency,
+    add_agency,
+    agencies_at,
+    agencies_before,
+    distribute,
+    document_region,
+    looks_like_agency,
+    resolve,
+)
 from .lexicons import Entries
 from .taxonomy import facility_forms
 from .text import OffsetText
@@ -56,7 +65,9 @@ class RoleLexicon:
     labels: dict[str, str]  # label → the role it gives ("" for none), longest first
     generic: re.Pattern[str]
     tails: dict[str, str]  # tail → lead | support | all | neutral, longest first
+    qualifiers: tuple[str, ...]  # words between a unit and its role word, longest first
     trailing: tuple[str, ...]
+    joined: dict[str, str]  # phrases printed with separators inside that name one class (委、办、局 → 委办局)
     brackets: dict[str, str]
     separators: str
     legends: tuple[LegendRule, ...]
@@ -64,6 +75,9 @@ class RoleLexicon:
     heading_marks: str
     heading_max: int
     ranks: dict[str, int]  # role source → strength (0 strongest)
+    division_issuers: tuple[str, ...]  # agency kinds whose own divisions annotations name
+    division_own: tuple[str, ...]
+    division_endings: tuple[str, ...]
     confidence: dict[str, float]
     issuer_titles: tuple[str, ...]
     issuer_kinds: tuple[str, ...]
@@ -97,12 +111,14 @@ def lexicon() -> RoleLexicon:
              for source in group}
     if not ranks:
         raise ValueError("lexicon/responsibility.toml: missing key 'precedence.ranks'")
-    issuer = lex.table("issuer")
+    issuer, divisions = lex.table("issuer"), lex.table("divisions")
     return RoleLexicon(
         labels=_longest_first(labels),
         generic=ann.pattern("generic"),
         tails=_longest_first(tails),
+        qualifiers=tuple(sorted(ann.strings("tail_qualifiers"), key=len, reverse=True)),
         trailing=tuple(sorted(ann.strings("trailing"), key=len, reverse=True)),
+        joined={phrase: re.sub(r"[、,，]", "", phrase) for phrase in ann.strings("joined")},
         brackets=ann.mapping("brackets"),
         separators=ann.string("separators"),
         legends=tuple(LegendRule(leg.string("mode"), leg.pattern("pattern")) for leg in lex.tables("legend")),
@@ -110,6 +126,9 @@ def lexicon() -> RoleLexicon:
         heading_marks="".join(heading.strings("marks")),
         heading_max=heading.integer("max_length"),
         ranks=ranks,
+        division_issuers=divisions.strings("issuers"),
+        division_own=tuple(sorted(divisions.strings("own"), key=len, reverse=True)),
+        division_endings=divisions.strings("endings"),
         confidence={k: float(v) for k, v in lex.mapping("confidence").items()},
         issuer_titles=issuer.strings("titles"),
         issuer_kinds=issuer.strings("kinds"),
@@ -175,7 +194,13 @@ def bracket_groups(text: str) -> list[tuple[int, int]]:
 
 def split_units(text: str, separators: str = "、") -> list[str]:
     """Split on separators outside brackets: ``各县(市、区)人民政府`` and ``区委宣传部(区文明办、区委网信办)``
-    each stay one unit."""
+    each stay one unit, and so does a class printed with separators (相关委、办、局)."""
+    for phrase, one in lexicon().joined.items():
+        text = text.replace(phrase, one)
+    return _split(text, separators)
+
+
+def _split(text: str, separators: str) -> list[str]:
     parts, depth, current = [], 0, []
     for char in text:
         if char in OPENERS:
@@ -195,24 +220,39 @@ def parse_annotation(content: str, region: str | None) -> list[Clause] | None:
     """The clauses of units an annotation lists, each with its role word; ``None`` if it is no annotation.
 
     The first sentence lists the units (``责任单位:A,B、C``, ``A、B负责``); later sentences count only
-    when labelled (``牵头单位:A。配合单位:B``): the rest are legends and notes. Inside a sentence each
+    when labelled (``牵头单位:A。配合单位:B``) or closed by a role word (``…;区市场监管局组织落实``): the
+    rest are legends and notes. Inside a sentence each
     comma clause may carry its own label (``责任单位:A、B,配合单位:C``) or role tail (``A牵头,B配合``).
     """
     sentences = [s.strip() for s in re.split(r"[。;；]", _drop_legends(content)) if s.strip()]
     clauses: list[Clause] = []
     for index, sentence in enumerate(sentences):
         role, listing = _label(sentence)
-        if index > 0 and role is None:
-            continue
+        if index > 0 and role is None and _tail(listing)[0] in (None, "neutral"):
+            continue  # a later sentence counts when a label or a role word says whom it names
         if role is None and _tail(listing)[0] is None:
             return None
-        for piece in split_units(listing, ",，"):
+        for piece in (part for comma in split_units(listing, ",，") for part in _role_groups(comma)):
             clause = _clause_of(piece, region, role)
             if clause is None:
                 return None
             if clause.units:
                 clauses.append(clause)
     return clauses or None
+
+
+def _role_groups(piece: str) -> list[str]:
+    """A comma clause cut after every unit that closes with a role word: ``市交通委牵头负责、各区政府组织落实``
+    is two clauses, one led and one supporting, whatever separates them (``…市国资委负责、市房管局组织落实`` too)."""
+    groups, current = [], []
+    units = split_units(piece)
+    for index, unit in enumerate(units):
+        current.append(unit)
+        if index < len(units) - 1 and _tail(unit)[0] is not None:
+            groups.append("、".join(current))
+            current = []
+    groups.append("、".join(current))
+    return [g for g in groups if g]
 
 
 def _label(text: str) -> tuple[str | None, str]:
@@ -224,10 +264,15 @@ def _label(text: str) -> tuple[str | None, str]:
 
 
 def _tail(text: str) -> tuple[str | None, str]:
-    """(the role the closing words give, or None; the text without them)."""
+    """(the role the closing words give, or None; the text without them and the qualifiers before them)."""
     for word, role in lexicon().tails.items():
         if text.endswith(word):
-            return role, text[: -len(word)]
+            rest = text[: -len(word)]
+            for qualifier in lexicon().qualifiers:
+                if rest.endswith(qualifier):
+                    rest = rest[: -len(qualifier)]
+                    break
+            return role, rest
     return None, text
 
 
@@ -238,7 +283,7 @@ def _clause_of(piece: str, region: str | None, sentence_role: str | None) -> Cla
     for word in lexicon().trailing:
         piece = piece.removesuffix(word)
     role = tail if tail is not None else own_label if own_label is not None else sentence_role
-    units = [u for u in expand_distributive(split_units(piece)) if not is_generic(u)]
+    units = [u for u in expand_distributive(distribute(split_units(piece))) if not is_generic(u)]
     if not all(_unit_ok(u, region) for u in units):
         return None
     return Clause(units, role or None)
@@ -342,6 +387,34 @@ def _inside_bracket(text: str, pos: int) -> bool:
     return any(s < pos < e for s, e in bracket_groups(text))
 
 
+# --- collectives the notice addresses ---------------------------------------------------------------
+
+_LEVELS = (("街", "街道"), ("镇", "镇"), ("乡", "乡"))
+_LOWER_GOVERNMENT = re.compile(r"^各[^、]*?(?:街道|镇|乡)[^、]*?(?:政府|办事处)(?:、[^、]*?(?:政府|办事处))*$")
+
+
+def spelled_as_addressed(agency: Agency, addressees: list[str]) -> Agency:
+    """A collective of the town-level governments (各街镇, 有关街镇) named as the notice's own addressee line
+    spells it (各镇人民政府、街道办事处; 各街道办事处、彭浦镇政府): which of them a district has, in its order."""
+    if agency.kind != "collective" or not agency.region or not addressees:
+        return agency
+    quantifier = next((q for q in ("各", "有关", "相关") if agency.form.startswith(q)), None)
+    rest = agency.form[len(quantifier):] if quantifier else ""
+    wanted = {level for short, level in _LEVELS if short in rest}
+    if not quantifier or not rest or not wanted or not set(rest) <= set("街道镇乡()（）、"):
+        return agency
+    items = [part.removeprefix("各") for item in addressees if _LOWER_GOVERNMENT.match(item)
+             for part in item.split("、")]
+    chosen = [_full_government(item) for item in items if any(level in item for level in wanted)]
+    if not chosen:
+        return agency
+    return replace(agency, name=f"{agency.region}{quantifier}{'、'.join(chosen)}")
+
+
+def _full_government(body: str) -> str:
+    return body if body.endswith(("人民政府", "办事处")) else body.removesuffix("政府") + "人民政府"
+
+
 # --- duty lists: items headed by their unit --------------------------------------------------------
 
 
@@ -369,6 +442,31 @@ class _Edges:
         self.parsed, self.fragment = parsed, fragment
         self.region = document_region(parsed)
         self.roles: dict[tuple[str, str], Edge] = {}
+        issuer = resolve(parsed.meta.issuer, self.region) if parsed.meta.issuer else None
+        self.issuer = issuer if issuer is not None and issuer.kind in lexicon().division_issuers else None
+        self.named_own_division = False  # a bare 执法稽查处 is the issuer's only after 市局特种设备安全监察处
+
+    def agency(self, unit: str) -> Agency:
+        """The agency a listed unit names; a division of the issuing bureau by its own name (市局特种设备
+        安全监察处, and once the notice has named one so, 执法稽查处) is that division of the issuer."""
+        division = self._division(unit)
+        if division is None:
+            return spelled_as_addressed(resolve(unit, self.region), self.parsed.meta.addressees)
+        found = resolve(self.issuer.name + division, self.region)
+        return replace(found, form=unit, kind="division", known=True, resolved=True, basis="division of the issuer",
+                       region=self.issuer.region)
+
+    def _division(self, unit: str) -> str | None:
+        if self.issuer is None:
+            return None
+        lex = lexicon()
+        own = next((w for w in lex.division_own if unit.startswith(w) and len(unit) > len(w) + 1), None)
+        if own is not None:
+            self.named_own_division = True
+            return unit[len(own):]
+        if self.named_own_division and unit.endswith(lex.division_endings) and not resolve(unit, self.region).resolved:
+            return unit
+        return None
 
     def add(self, agency: Agency, provision: str, role: str, source: str, confidence: float,
             words: str, span: tuple[int, int] | None) -> None:
@@ -421,7 +519,7 @@ def responsibility_extractor(parsed: ParsedDocument, fragment: Fragment) -> None
         for annotation in annotations:
             span = parsed.source_span(text.origin[annotation.start], text.origin[annotation.end - 1] + 1)
             for a in assign(annotation, mode):
-                edges.add(resolve(a.form, edges.region), pid, a.role, a.source, a.confidence, annotation.words, span)
+                edges.add(edges.agency(a.form), pid, a.role, a.source, a.confidence, annotation.words, span)
         from_table = _table_roles(parsed, edges, pid, part, mode)
         from_heading = part.section_index in duty and _heading_roles(parsed, edges, pid, part, section_heads)
         assigned += bool(annotations) or from_table or from_heading
@@ -437,7 +535,7 @@ def _inherited_roles(parsed: ParsedDocument, edges: _Edges, pid: str, part, inhe
     """``以下均需A落实，不再列出``: A supports every annotated task after the legend."""
     for legend in (leg for leg in inherited if leg.start < part.start):
         for unit in legend.units:
-            agency = resolve(unit, edges.region)
+            agency = edges.agency(unit)
             if not edges.has(agency, pid):
                 edges.add(agency, pid, SUPPORT, "legend", lexicon().confidence["inherit"], legend.words,
                           parsed.source_span(legend.start, legend.end))
@@ -483,7 +581,7 @@ def _heading_roles(parsed: ParsedDocument, edges: _Edges, pid: str, part,
         return False
     words = parsed.clean.text[span[0] : span[1]]
     for unit in units:
-        edges.add(resolve(unit, edges.region), pid, LEAD, "heading", lexicon().confidence["heading"], words,
+        edges.add(edges.agency(unit), pid, LEAD, "heading", lexicon().confidence["heading"], words,
                   parsed.source_span(*span))
     return True
 
@@ -505,11 +603,11 @@ def _table_roles(parsed: ParsedDocument, edges: _Edges, pid: str, part, mode: st
                 continue
             assignments = assign(Annotation(0, len(cell), cell, clauses), mode)
         else:
-            units = [u for u in expand_distributive(split_units(cell, lexicon().separators))
+            units = [u for u in expand_distributive(distribute(split_units(cell, lexicon().separators)))
                      if u not in ("无", "—") and not is_generic(u)]
             assignments = [Assignment(u, role, "table", conf["table"]) for u in units]
         for a in assignments:
-            edges.add(resolve(a.form, edges.region), pid, a.role, "table", a.confidence, cell, span)
+            edges.add(edges.agency(a.form), pid, a.role, "table", a.confidence, cell, span)
             found = True
     return found
 

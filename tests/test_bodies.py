@@ -238,7 +238,8 @@ def test_shanghai_collectives():
     # the notice also names 杨浦区政府 alone: the same node is a member of the collective
     yangpu = [n for n in frag.nodes if n.attrs.get("name") == "上海市杨浦区人民政府"]
     assert len(yangpu) == 1 and "杨浦区政府" in yangpu[0].attrs["aliases"]
-    towns = _members(_fragment(QINGPU_FIRE_2024), "上海市青浦区各街镇")
+    # 各街镇 is named as the notice's addressee line spells it: 各镇人民政府、街道办事处，区政府各委、办、局…
+    towns = _members(_fragment(QINGPU_FIRE_2024), "上海市青浦区各镇人民政府、街道办事处")
     assert {"上海市青浦区朱家角镇人民政府", "上海市青浦区夏阳街道办事处"} <= towns
     related = resolve("相关区政府", "上海市")  # some districts, which ones not said: no members
     assert (related.name, related.kind, related.members) == ("上海市相关区人民政府", "collective", ())

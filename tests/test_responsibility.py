@@ -237,3 +237,63 @@ def test_edges_carry_words_span_and_provenance():
         assert edge.extractor == "responsibility" and edge.document == frag.document_id
         quoted = frag.source_text[edge.span[0] : edge.span[1]]
         assert quoted.replace("\n", "").replace(" ", "") == "(省医保局、\n四川银保监局分别负责)".replace("\n", "")
+
+
+# --- conventions of another jurisdiction, read off real Shanghai documents (tests/fixtures/wide) ---------------
+
+WIDE = Path(__file__).resolve().parent / "fixtures" / "wide"
+
+
+def roles_at(name: str, path: str) -> set[tuple[str, str, str]]:
+    """(role, canonical agency, role source) of the provision at ``path`` of a wide-corpus document."""
+    frag = fragment(WIDE / name)
+    nodes = {n.id: n for n in frag.nodes}
+    return {("lead" if e.kind == EdgeKind.LEADS else "support", nodes[e.source].attrs["name"], e.attrs["role_source"])
+            for e in frag.edges if e.kind in (EdgeKind.LEADS, EdgeKind.SUPPORTS)
+            and nodes[e.target].attrs.get("path") == path}
+
+
+def test_a_bureau_names_its_own_divisions_and_the_districts_that_carry_it_out():
+    # 二、(一)1．…（市局特种设备安全监察处牵头，执法稽查处、信用监督管理处按职责分工负责；区市场监管局组织落实。…）
+    found = roles_at("310000_gas_safety_market_regulation_2023.md", "二/（一）/1")
+    assert {(role, name) for role, name, _ in found} == {
+        ("lead", "上海市市场监督管理局特种设备安全监察处"), ("lead", "上海市市场监督管理局执法稽查处"),
+        ("lead", "上海市市场监督管理局信用监督管理处"), ("support", "上海市各区市场监督管理局")}
+
+
+def test_role_words_close_a_group_whatever_separates_it():
+    gas = "310000_gas_safety_rectification_2023.md"
+    # 13.…（市交通委牵头负责、各区政府组织落实）: the 、 after 牵头负责 closes the lead group
+    assert {(r, n) for r, n, _ in roles_at(gas, "四/（三）/13")} == {
+        ("lead", "上海市交通委员会"), ("support", "上海市各区人民政府")}
+    # 46.…（市住房城乡建设管理委牵头负责，市司法局、市市场监管局按职责组织落实）: 按职责 qualifies the role word
+    assert {(r, n) for r, n, _ in roles_at(gas, "五/（七）/46")} == {
+        ("lead", "上海市住房和城乡建设管理委员会"), ("support", "上海市司法局"), ("support", "上海市市场监督管理局")}
+    # 19.…（各部门按职责分工牵头负责、各区政府组织落实）: 各部门 names no body
+    assert {(r, n) for r, n, _ in roles_at(gas, "四/（五）/19")} == {("support", "上海市各区人民政府")}
+
+
+def test_labelled_groups_with_districts_named_distributively():
+    # 4.…（牵头单位：浦东新区、普陀区政府，地产集团。配合单位：市绿化市容局）
+    found = {(r, n) for r, n, _ in roles_at("310000_ring_ecological_park_belt_2021.md", "四/（二）/4")}
+    assert found == {("lead", "上海市浦东新区人民政府"), ("lead", "上海市普陀区人民政府"),
+                     ("lead", "上海地产(集团)有限公司"), ("support", "上海市绿化和市容管理局")}
+
+
+def test_a_list_without_legend_makes_every_unit_lead_and_the_addressees_spell_the_towns():
+    # （一）…（责任单位：区府办、区发改委、区财政局、区规划资源局、区消防救援局、各街镇）, no legend; the notice is
+    # addressed to 各镇人民政府、街道办事处，区政府各委、办、局，各有关单位
+    found = roles_at("310118_public_fire_safety_qingpu_2024.md", "一/（一）")
+    assert {source for _, _, source in found} == {"list"}
+    assert {(r, n) for r, n, _ in found} == {
+        ("lead", "上海市青浦区人民政府办公室"), ("lead", "上海市青浦区发展和改革委员会"), ("lead", "上海市青浦区财政局"),
+        ("lead", "上海市青浦区规划和自然资源局"), ("lead", "上海市青浦区消防救援局"),
+        ("lead", "上海市青浦区各镇人民政府、街道办事处")}
+
+
+def test_a_class_printed_with_separators_is_no_agency():
+    # the task table's 配合单位 cell 各街道、相关委、办、局 (Yangpu 2022 appendix): 相关委、办、局 is one class of units
+    frag = fragment(WIDE / "310110_grassroots_fire_governance_yangpu_2022.md")
+    names = {n.attrs["name"] for n in frag.nodes if n.kind == "Agency"}
+    assert not names & {"办", "局", "相关委", "上海市杨浦区相关委"}
+    assert "上海市杨浦区各街道办事处" in names
