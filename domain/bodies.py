@@ -229,6 +229,7 @@ class CollectiveRules:
     quantifiers: tuple[Quantifier, ...]
     levels: tuple[LevelWord, ...]
     town_bodies: dict[str, str]
+    level_bodies: tuple[str, ...]
     classes: tuple[str, ...]
     bare: tuple[str, ...]
 
@@ -369,7 +370,8 @@ def _collectives(folder: Path) -> CollectiveRules:
     table = _read(folder, "collectives.toml")
     quantifiers = tuple(Quantifier(row.text("word"), row.flag("all")) for row in table.rows("quantifiers"))
     levels = tuple(LevelWord(row.text("word"), row.level("level"), row.flag("subset")) for row in table.rows("levels"))
-    return CollectiveRules(quantifiers, levels, table.mapping("town_bodies"), table.texts("classes", required=True),
+    return CollectiveRules(quantifiers, levels, table.mapping("town_bodies"),
+                           table.texts("level_bodies", required=True), table.texts("classes", required=True),
                            table.texts("bare", required=True))
 
 

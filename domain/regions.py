@@ -133,7 +133,13 @@ def _town_named(text: str, province: str, city: str | None, county: str) -> str 
     """A town or street office (镇, 乡, 街道) of the county that the text names after the county."""
     towns = _towns().get((province, city, county), ())
     after = text[text.find(county) + len(county):] if county in text else text
-    return next((town for town in towns if after.startswith(town)), None)
+    after = after.removeprefix("人民政府")  # 上海市奉贤区人民政府头桥街道办事处: a street office is the district's
+    return next((town for town in towns if after.startswith(town) or after.startswith(_by_road(town))), None)
+
+
+def _by_road(town: str) -> str:
+    """A street office named after a road, printed with 路 where the gazetteer has none (古美街道 → 古美路街道)."""
+    return town[: -len("街道")] + "路街道" if town.endswith("街道") and not town.endswith("路街道") else town
 
 
 @cache

@@ -21,7 +21,7 @@ from .regions import NATION, Region, divisions_of, place_names, region_by_name, 
 
 # How a body was found: in the directory itself, by a rule that generates its name, under the
 # document's town (a town office no rule knows), by its ending only, or not at all.
-RESOLVED_BASES = frozenset({"directory", "rule"})
+RESOLVED_BASES = frozenset({"directory", "rule", "town office", "printed in full"})
 
 
 @dataclass(frozen=True)
@@ -131,8 +131,8 @@ def resolve_body(form: str, region: str | None) -> Body:
 
 def _resolve(form: str, place: Place) -> Body:
     found = (_central(form) or _named(form, place) or _vertical(form, place) or _collective(form, place)
-             or _party_prefixed(form, place) or _national(form) or _in_named_region(form, place)
-             or _relative(form, place) or _zone(form, place))
+             or _party_prefixed(form, place) or _national(form) or _town_government(form, place)
+             or _in_named_region(form, place) or _relative(form, place) or _zone(form, place))
     if found:
         return found
     if place.town and (town := _town_office(form, place)):
@@ -256,6 +256,8 @@ def _collective_core(words: str, level: str) -> tuple[str | None, bool]:
     """The full name of the body each member is (政府 → 人民政府); ('', True) when printed with none."""
     if not words:
         return "", level in ("town", "village")
+    if words in directory().collectives.level_bodies:
+        return _full_government(words), True  # 各街道办事处, 各镇政府: the level's own body
     organ = directory().organ_forms.get(words)
     if organ is not None:
         return organ.by_level.get(level, organ.core), True
@@ -354,6 +356,9 @@ def _in_named_region(form: str, place: Place, printed: str | None = None) -> Bod
         body = _within(rest, region.name, printed or form)
         if body.resolved:
             return body
+        if prefix in (region.name, region.local) and len(rest) >= 4 and ends_like_body(rest):
+            # 虹口区旧区改造和房屋征收工作指挥部: a body the notice names in full with its jurisdiction
+            return replace(body, basis="printed in full")
     return None
 
 
@@ -466,6 +471,9 @@ def _within(core: str, region_name: str, printed: str | None = None) -> Body:
         return party
     if region and level == "county" and (town := _town_within(core, region, printed)):
         return town
+    own = d.party_forms.get(core)
+    if own is not None and own.own:  # 区纪委, 市纪委监委: Party bodies named without the committee word
+        return _party_body(core, region_name, printed)
     organ = d.organ_forms.get(core)
     if organ is not None:
         return _organ_name(organ, region_name, region, printed)
@@ -475,7 +483,10 @@ def _within(core: str, region_name: str, printed: str | None = None) -> Body:
         name, department = _department_name(department, ending, region_name, level)
         return Body(name, printed, region_name, department.kind, "rule", department.category)
     kind = "department" if ends_like_body(core) else "unknown"
-    return Body(region_name + core, printed, region_name, kind, "town" if level == "town" else "none")
+    if level == "town":  # 镇经管中心 in a town notice: the town's office, by rule when it ends like one
+        return Body(region_name + core, printed, region_name, kind,
+                    "town office" if core.endswith(d.rules.town_offices) else "town")
+    return Body(region_name + core, printed, region_name, kind, "none")
 
 
 def _town_within(core: str, county: Region, printed: str) -> Body | None:
@@ -535,6 +546,35 @@ def _zone(form: str, place: Place) -> Body | None:
     return None
 
 
+def _town_government(form: str, place: Place) -> Body | None:
+    """A town or street office of the document's county by its name (提篮桥街道, 吴泾镇政府, 上海市奉贤区人民政府
+    头桥街道办事处): a street office is its district government's office (上海市虹口区人民政府提篮桥街道办事处),
+    a town its own government (上海市闵行区吴泾镇人民政府)."""
+    county = region_by_name(place.county) if place.county else None
+    if county is None:
+        return None
+    bodies = directory().collectives.town_bodies
+    for town in divisions_of(county):
+        local = town.local or town.name
+        street = local.endswith("街道")
+        official = f"{county.name}人民政府{local}办事处" if street else f"{town.name}人民政府"
+        body = bodies["街道"] if street else bodies["镇"]
+        printed = {local, local + body, local + "政府", town.name, town.name + body, official,
+                   f"{county.local}{local}", f"{county.local}{local}{body}"}
+        if form in printed:
+            return Body(official, form, town.name, "government", "rule")
+    # a street office the gazetteer no longer lists (merged since), by the shape of its name
+    m = _STREET_OFFICE.match(form.removeprefix(f"{county.name}人民政府").removeprefix(county.name)
+                             .removeprefix(county.local or "~"))
+    if m and m.group("street") not in place_names():
+        street = m.group("street")
+        return Body(f"{county.name}人民政府{street}街道办事处", form, county.name, "government", "rule")
+    return None
+
+
+_STREET_OFFICE = re.compile(r"^(?P<street>[\u4e00-\u9fff]{2,5}?)街道(?:办事处)?$")
+
+
 def _town_office(form: str, place: Place) -> Body | None:
     """镇规建办, 城运中心, 派出所 in a town notice: an office of the town that no rule knows."""
     rules = directory().rules
@@ -542,7 +582,9 @@ def _town_office(form: str, place: Place) -> Body | None:
         return None
     core = next((form[len(w):] for w in ("镇", "乡", "街道") if form.startswith(w) and len(form) > len(w) + 1), form)
     kind = "collective" if _quantifier(core) else "department"
-    return Body(f"{place.town}{core}", form, place.town, kind, "town")
+    # an office ending the way a town's offices are named (规建办, 城运中心, 派出所) is the town's, by rule
+    basis = "town office" if form.endswith(rules.town_offices) else "town"
+    return Body(f"{place.town}{core}", form, place.town, kind, basis)
 
 
 def _by_suffix(form: str) -> Body | None:
@@ -615,3 +657,7 @@ def _local_change(rule, region: str, core: str) -> list[Change]:
 @cache
 def _department_endings() -> frozenset[str]:
     return frozenset(e for department in directory().departments for e in department.endings())
+
+
+def _full_government(body: str) -> str:
+    return "人民政府" if body == "政府" else body
