@@ -155,8 +155,11 @@ class Markov:
 class Generator:
     def __init__(self, n_docs: int, seed: int):
         self.rng = random.Random(seed)
-        self.chains = {name: Markov(clauses, self.rng) for name, patterns in TOPICS
-                       if len(clauses := topic_clauses(patterns)) >= 50}
+        texts = {name: clauses for name, patterns in TOPICS if len(clauses := topic_clauses(patterns)) >= 50}
+        self.chains = {name: Markov(clauses, self.rng) for name, clauses in texts.items()}
+        # Local items (a lower government's own tasks) are written from every topic's words: they share
+        # only the common words of government notices with any source (genuinely unrelated items).
+        self.local_chain = Markov([c for clauses in texts.values() for c in clauses], self.rng)
         self.n_docs = n_docs
         self.docs: list[Doc] = []
         self.by_region_year: dict[tuple[str, int], list[Doc]] = {}
@@ -207,6 +210,7 @@ class Generator:
                    if d.topic == doc.topic]
         if sources and rng.random() < CITE:
             doc.cites = sources[0].title
+        origin = not sources and not earlier  # a topic's first notices: their items are the topic's own
         used: set[tuple[str, int]] = set()
         while len(doc.provisions) < rng.randint(15, 30):
             roll = rng.random()
@@ -214,7 +218,7 @@ class Generator:
                 (earlier, "CONTINUES") if earlier and roll < 0.75 else (None, None)
             picked = self._pick(pool, used) if pool else None
             if picked is None:
-                doc.provisions.append(self.fresh(doc.topic))
+                doc.provisions.append(self.fresh(doc.topic if origin else None))
                 continue
             self._restate(doc, level, picked, pool, used, kind)
         self.docs.append(doc)
@@ -242,7 +246,7 @@ class Generator:
         if roll > 1 - SPLIT and len(prov.clauses) >= 4:
             half = len(prov.clauses) // 2
             pieces = [Prov(prov.heading, prov.clauses[:half]),
-                      Prov(self.fresh(doc.topic).heading, prov.clauses[half:])]
+                      Prov(self.fresh(None).heading, prov.clauses[half:])]
         for piece in pieces:
             doc.provisions.append(piece)
             number = len(doc.provisions)
@@ -261,10 +265,11 @@ class Generator:
                 stack += self.origin.get(item, [])
         return seen
 
-    def fresh(self, topic: str) -> Prov:
+    def fresh(self, topic: str | None) -> Prov:
+        """An item of the topic's own words (``topic``), or a local one (``None``) of every topic's words."""
         # Headings come from the clause chain too: a chain over a few headings would mostly reprint
         # them, and unrelated provisions sharing a heading is rarer in real notices.
-        chain = self.chains[topic]
+        chain = self.chains[topic] if topic else self.local_chain
         heading = self.rng.choice(_LEADS) + chain.text(4, 10)
         return Prov(heading, [chain.text(8, 26) for _ in range(self.rng.randint(3, 7))])
 
@@ -303,7 +308,10 @@ def _drop_char(clause: str, rng: random.Random) -> str:
 def render(doc: Doc) -> str:
     issuer = "国务院办公厅" if doc.region == NATION else f"{doc.region}人民政府办公厅"
     title = doc.title
-    signed = f"{doc.year}年3月{(int(doc.file[:5]) % 27) + 1}日"
+    # Notices follow those above them: the nation's in the first quarter, provinces' in the second,
+    # cities' in the third (a same-year source is always dated before its restatement).
+    quarter = {"national": 0, "province": 1, "city": 2}[doc.level]
+    signed = f"{doc.year}年{quarter * 3 + int(doc.file[:5]) % 3 + 1}月{(int(doc.file[:5]) % 27) + 1}日"
     basis = f"根据《{doc.cites}》要求，" if doc.cites else ""
     lines = [issuer, doc.number, f"关于印发《{title}》的通知", "各有关单位：",
              f"现将《{title}》印发给你们，请认真贯彻执行。", issuer, signed, "",

@@ -92,6 +92,15 @@ def best_pair(child_text: str, parent_text: str, weights: GramWeights,
     return [SentencePair(left[i], right[j], float(scores[i, j]), tuple(shared[:3]))]
 
 
+def sentence_scores(child_text: str, parent_text: str, weights: GramWeights,
+                    sizes: tuple[int, ...] = (2, 3)) -> np.ndarray:
+    """For each sentence of the child, its best cosine with a sentence of the parent."""
+    left, right = sentences(child_text), sentences(parent_text)
+    if not left or not right:
+        return np.zeros(len(left))
+    return _cosines([s.text for s in left], [s.text for s in right], weights, sizes).max(axis=1)
+
+
 def _cosines(left: list[str], right: list[str], weights: GramWeights, sizes: tuple[int, ...]) -> np.ndarray:
     """TF-IDF cosine of every left sentence with every right one."""
     vectors = _vectors(left + right, weights, sizes)

@@ -57,7 +57,7 @@ from scipy.stats import binom
 from policykg.domain.names import title_key
 from policykg.domain.regions import NATION, leading_region, place_names, region_by_name
 
-from .align import GramWeights, align, best_pair
+from .align import GramWeights, align, best_pair, sentence_scores
 from .components import component
 from .linkscore import Block, EncodedDocument, PairScores, encode_document, number_documents
 from .model import Edge, EdgeKind
@@ -110,6 +110,8 @@ class Policy:
     pair_alpha: float = 1e-3  # a pair is related by its matches when that many rows clearing the bar is this unlikely
     min_matches: int = 2  # …and at least this many rows clear it
     copy_alpha: float = 1e-4  # in a pair nothing relates: only matches this unlikely by chance (near copies) link
+    false_discovery: float = 0.1  # in a related pair: the share of its links chance may explain, at most
+    alpha_ladder: tuple[float, ...] = (0.05, 0.02, 0.01, 0.005, 0.002, 0.001, 1e-4)  # tried loosest first
     heading_weight: int = 1  # a heading n-gram counts this many extra times in the provision's vector
     heading_bonus: float = 0.3  # weight of the heading-against-the-other-text cosine in the score
     ngram_sizes: tuple[int, ...] = (2, 3)
@@ -120,6 +122,9 @@ class Policy:
 
 POLICY = Policy()
 ENTITY_EDGES = ("MENTIONS", "LEADS", "SUPPORTS")  # what both provisions of a link may share
+# A merged task's second parent must match one of the child's sentences at least this well (sentence
+# cosine; half the bar from which aligned sentences are shown: restated sentences are reworded).
+SECOND_PARENT_SENTENCE = 0.1
 RELATED = ("implements", "cites", "title", "matches")
 
 
@@ -446,8 +451,9 @@ class _Linker:
             cells = self.select(pair, decision)
             if not cells:
                 continue
-            shapes = _shapes(cells)
             weights = _pair_weights(child, parent, self.policy.ngram_sizes)
+            cells = self._second_parents_explain_more(child, parent, pair, cells, weights)
+            shapes = _shapes(cells)
             for i, j in cells:
                 edges.append(self._edge(child, parent, i, j, kinds[parent.id], decision, shapes, weights,
                                         _parts(scores, i, start + j)))
@@ -471,9 +477,26 @@ class _Linker:
             chance = float(binom.sf(over - 1, rows, policy.link_alpha)) if over else 1.0
             if over >= policy.min_matches and chance < policy.pair_alpha:
                 reason, detail = "matches", f"{over} of {rows} provisions match, a chance of {chance:.1e}"
-        if reason == "unrelated":
-            row_bar = null.bar(columns, policy.copy_alpha)
+        row_bar = null.bar(columns, policy.copy_alpha) if reason == "unrelated" else self._controlled_bar(pair)
         return PairDecision(reason, detail, over, rows, row_bar)
+
+    def _controlled_bar(self, pair: np.ndarray) -> float:
+        """The lowest bar at which the pair's links are mostly real: the first chance level of the ladder at
+        which the rows chance alone would lift over the bar are at most ``false_discovery`` of those that
+        clear it — Benjamini–Hochberg's reasoning per document pair, with Storey's estimate of how many rows
+        derive from nothing (those under the bar, over 1 − alpha). A city notice that restates much of a
+        provincial one keeps the lowest bar; a same-subject notice it matches no more than chance would
+        gets the near-copy bar."""
+        null, policy = self.policy.null, self.policy
+        rows, columns = pair.shape
+        best = pair.max(axis=1)
+        for alpha in policy.alpha_ladder:
+            bar = null.bar(columns, alpha)
+            over = int((best >= bar).sum())
+            by_chance = alpha * (rows - over) / (1 - alpha)
+            if over and by_chance <= policy.false_discovery * over:
+                return bar
+        return null.bar(columns, policy.copy_alpha)
 
     @staticmethod
     def select(pair: np.ndarray, decision: PairDecision) -> list[tuple[int, int]]:
@@ -486,6 +509,20 @@ class _Linker:
         best = best_in_row | best_in_column if decision.related else best_in_row & best_in_column
         chosen = best & (pair >= decision.row_bar) & (pair > 0)
         return [(int(i), int(j)) for i, j in zip(*np.nonzero(chosen), strict=True)]
+
+    def _second_parents_explain_more(self, child: EncodedDocument, parent: EncodedDocument, pair: np.ndarray,
+                                     cells: list[tuple[int, int]], weights: GramWeights) -> list[tuple[int, int]]:
+        """A child linked to a parent that is not its best in the document (a merged task's second parent)
+        keeps that link only when the second parent matches a sentence of the child better than the first
+        does: a merged task gathers sentences of both, while a child merely close to a parent's neighbour
+        has nothing left for it to explain."""
+        best = pair.argmax(axis=1)
+        kept = []
+        for i, j in cells:
+            if j == best[i] or _explains_another_sentence(child.provisions[i], parent.provisions[best[i]],
+                                                          parent.provisions[j], weights, self.policy.ngram_sizes):
+                kept.append((i, j))
+        return kept
 
     def _edge(self, child: EncodedDocument, parent: EncodedDocument, i: int, j: int, kind: str,
               decision: PairDecision, shapes: dict[tuple[int, int], dict[str, Any]], weights: GramWeights,
@@ -531,6 +568,15 @@ class _Linker:
                 "shared_phrases": list(pair.shared),
             })
         return out
+
+
+def _explains_another_sentence(child: dict[str, Any], first: dict[str, Any], second: dict[str, Any],
+                               weights: GramWeights, sizes: tuple[int, ...]) -> bool:
+    """Some sentence of the child is matched by ``second`` better than by ``first``, and well enough to
+    share more than the common words (``SECOND_PARENT_SENTENCE``)."""
+    by_first = sentence_scores(child.get("text") or "", first.get("text") or "", weights, sizes)
+    by_second = sentence_scores(child.get("text") or "", second.get("text") or "", weights, sizes)
+    return bool(len(by_second) and ((by_second >= SECOND_PARENT_SENTENCE) & (by_second > by_first)).any())
 
 
 def _shapes(cells: list[tuple[int, int]]) -> dict[tuple[int, int], dict[str, Any]]:
