@@ -7,6 +7,7 @@ import shutil
 import unicodedata
 from pathlib import Path
 
+import numpy as np
 import pytest
 from _corpus import CORPUS
 
@@ -135,3 +136,101 @@ def test_building_in_worker_processes_gives_the_same_graph(full: EmbeddedStore, 
         assert build(FILES, store, jobs=2).ok
         assert _provision_edges(store) == _provision_edges(full)
         assert {n["id"]: n for n in store.nodes()} == {n["id"]: n for n in full.nodes()}
+
+
+# --- merged and split tasks, read off the sample notices ---------------------------------------------------------
+
+
+def _edge(store: EmbeddedStore, child: tuple[str, int], parent: tuple[str, int], kind: str) -> dict:
+    source = {n["source"]: n["id"] for n in store.nodes("Document") if n.get("source")}
+    a = next(n for n in store.nodes("Provision") if n["document"] == source[child[0]] and n["number"] == child[1])
+    return next(e for e in store.out_edges(a["id"], [kind])
+                if store.node(e["target"])["document"] == source[parent[0]] and store.node(e["target"])["number"] == parent[1])
+
+
+def test_a_merged_task_keeps_both_parents(full: EmbeddedStore) -> None:
+    # Suining 1. 提高新冠肺炎救治能力 gathers Sichuan 2020 8. 全面建立“四早”常态机制 (落实“四早”…) and 10. 精心组织
+    # 做好新冠患者医疗救治 (救治能力, 学科建设): two parents in one document
+    for parent in (8, 10):
+        edge = _edge(full, (SUINING, 1), (SICHUAN_2020, parent), "DERIVES_FROM")
+        assert (edge["shape"], edge["parents_in_document"]) == ("merged", 2)
+
+
+def test_a_split_task_keeps_both_children(full: EmbeddedStore) -> None:
+    # the 2020 reform task (二十七)深化人事薪酬制度改革 becomes two 2024 tasks: (十九)改革完善编制人事管理 and
+    # (二十)改革完善薪酬激励制度
+    for child in (19, 20):
+        edge = _edge(full, (SICHUAN_2024, child), (REFORM_2020, 27), "CONTINUES")
+        assert (edge["shape"], edge["children_in_document"]) == ("split", 2)
+        assert edge["evidence"] and all(item["source_words"] for item in edge["evidence"])
+
+
+# --- the calibrated decision ------------------------------------------------------------------------------------
+
+
+def test_the_bar_rises_with_the_number_of_provisions_a_match_is_the_best_of() -> None:
+    null = lineage.POLICY.null
+    short, long = null.bar(5, 0.05), null.bar(60, 0.05)
+    assert 0 < short < long < null.bar(60, 0.001)  # the best of 60 chance matches is higher than the best of 5
+    assert null.chance(long, 60) == pytest.approx(0.05, rel=1e-6)
+
+
+def _decide(pair, child_cites_parent: bool = False):
+    linker = lineage._Linker.__new__(lineage._Linker)
+    linker.policy = lineage.POLICY
+    cites = frozenset({"parent"}) if child_cites_parent else frozenset()
+    linker.meta = {"child": lineage.DocMeta("child", "甲市", 2021, cites=cites),
+                   "parent": lineage.DocMeta("parent", "甲省", 2021)}
+    return linker.decide("child", "parent", pair)
+
+
+def test_a_short_pair_that_restates_its_parent_keeps_the_loosest_bar() -> None:
+    # 5 × 5: four of five items restate a parent item (0.3), the fifth shares only common words (0.01);
+    # four rows over the bar where chance lifts one in twenty is a pair related by its matches
+    pair = np.full((5, 5), 0.01)
+    pair[0, 0] = pair[1, 2] = pair[2, 4] = pair[3, 1] = 0.3
+    decision = _decide(pair)
+    assert decision.reason == "matches" and decision.row_bar == lineage.POLICY.null.bar(5, 0.05)
+    assert lineage._Linker.select(pair, decision) == [(0, 0), (1, 2), (2, 4), (3, 1)]
+    # three of five could still be chance (1 in 800): with nothing else relating them, only near copies link
+    pair[3, 1] = 0.01
+    decision = _decide(pair)
+    assert decision.reason == "unrelated" and lineage._Linker.select(pair, decision) == []
+
+
+def test_a_long_cited_pair_matched_no_better_than_chance_gets_the_near_copy_bar() -> None:
+    # 40 × 60, cited, but only one item clears the loosest bar: one in forty is what chance gives
+    pair = np.full((40, 60), 0.01)
+    pair[7, 3] = lineage.POLICY.null.bar(60, 0.05) * 1.01
+    decision = _decide(pair, child_cites_parent=True)
+    assert decision.reason == "cites"
+    assert decision.row_bar == lineage.POLICY.null.bar(60, lineage.POLICY.copy_alpha)
+    assert lineage._Linker.select(pair, decision) == []
+
+
+# --- documents first, and the jurisdictions that may nest ---------------------------------------------------------
+
+WIDE = Path(__file__).resolve().parent / "fixtures" / "wide"
+
+
+def test_documents_first_a_cited_parent_is_linked_and_an_unrelated_one_is_not(tmp_path: Path) -> None:
+    qingpu, opinions, photovoltaics = (WIDE / name for name in (
+        "310118_public_fire_safety_qingpu_2024.md", "310000_public_fire_safety_opinions_2024.md",
+        "310000_transport_photovoltaics_2023.md"))
+    with EmbeddedStore(tmp_path / "g.db") as store:
+        assert build([qingpu, opinions, photovoltaics], store).ok
+        links = _links(store)
+        reasons = {e["document_pair"]["reason"] for e in store.edges("DERIVES_FROM") if "document_pair" in e}
+    # Qingpu's 实施方案 says it implements 沪府办规〔2024〕6号 (the municipal opinions); the 光伏 plan is about
+    # something else, and nothing in it is copied
+    assert {(c, p) for c, _, p, _, _ in links} == {(qingpu.name, opinions.name)}
+    assert reasons == {"implements"}
+
+
+def test_a_district_never_parents_another_and_a_titled_district_regulation_governs_its_district() -> None:
+    assert lineage.scope_of("上海市", "崇明区绿色建筑管理办法") == "上海市崇明区"  # co-signed by the city
+    assert lineage.scope_of("上海市崇明区", "上海市绿色建筑管理办法") == "上海市崇明区"  # a title above changes nothing
+    blocks = lineage.Blocks({d.id: d for d in (
+        lineage.DocMeta("jingan", "上海市静安区", 2019), lineage.DocMeta("yangpu", "上海市杨浦区", 2022),
+        lineage.DocMeta("city", "上海市", 2018), lineage.DocMeta("later", "上海市", 2023))}, window=5)
+    assert {p.id for p, _ in blocks.upward(blocks.docs["yangpu"])} == {"city"}  # not Jingan, not a later one
