@@ -17,6 +17,7 @@ from rich.text import Text
 from policykg.build import BuildError, BuildReport, collect_files
 from policykg.build import build as build_graph
 from policykg.graph.export import EXPORTERS
+from policykg.graph.semantic import SemanticUnavailable
 from policykg.graph.store import EmbeddedStore, StoreError
 from policykg.loaders.reading import summary_line
 
@@ -74,25 +75,27 @@ def build(
     max_mb: Annotated[float, typer.Option(help="Refuse files larger than this many megabytes.")] = 20.0,
     jobs: Annotated[int, typer.Option(min=1, help="Worker processes for parsing and linking (default: all cores).")]
     = os.cpu_count() or 1,
+    semantic: Annotated[bool, typer.Option("--semantic", help="Also compare provisions by sentence embeddings "
+                                           "(slow; needs pip install 'policykg[semantic]').")] = False,
 ) -> None:
     """Load documents into the store and link them; prints what was built."""
     if not 0 < max_mb < float("inf"):
         fail(f"--max-mb {max_mb}: give the largest file to read, in megabytes (a number above 0)", code=2)
     with open_store(store, must_exist=False) as db:
         try:
-            report = _run_build(paths, db, int(max_mb * 1e6), jobs)
+            report = _run_build(paths, db, int(max_mb * 1e6), jobs, semantic)
         except KeyboardInterrupt:
             fail(f"interrupted; the store {store} keeps its previous contents", code=130)
-        except (StoreError, BuildError) as exc:
+        except (StoreError, BuildError, SemanticUnavailable) as exc:
             fail(str(exc))
         _print_report(report, db)
     if not report.ok:
         raise typer.Exit(1)
 
 
-def _run_build(paths: list[Path], db: EmbeddedStore, max_bytes: int, jobs: int) -> BuildReport:
+def _run_build(paths: list[Path], db: EmbeddedStore, max_bytes: int, jobs: int, semantic: bool) -> BuildReport:
     if not err.is_terminal:
-        return build_graph(paths, db, max_bytes=max_bytes, jobs=jobs)
+        return build_graph(paths, db, max_bytes=max_bytes, jobs=jobs, semantic=semantic)
     total = len(collect_files(paths, BuildReport()))
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     # No refresh thread: the build forks worker processes, and forking a threaded process is unsafe.
@@ -102,7 +105,7 @@ def _run_build(paths: list[Path], db: EmbeddedStore, max_bytes: int, jobs: int) 
         def step(path: Path) -> None:
             progress.update(task, advance=1, description=f"loading {path.name}", refresh=True)
 
-        return build_graph(paths, db, max_bytes=max_bytes, progress=step, jobs=jobs)
+        return build_graph(paths, db, max_bytes=max_bytes, progress=step, jobs=jobs, semantic=semantic)
 
 
 def _print_report(report: BuildReport, db: EmbeddedStore) -> None:
@@ -125,6 +128,8 @@ def _print_report(report: BuildReport, db: EmbeddedStore) -> None:
         f"{len(report.unchanged)} unchanged, {len(report.failed)} failed, {len(report.warnings)} warnings; "
         f"links drawn: {links}",
     )
+    if report.signals:
+        say(out, "signals:", "", ", ".join(f"{k} {v}" for k, v in sorted(report.signals.items())))
     if report.reading:
         say(out, "read:", "", summary_line(report.reading)[len("read: "):])
     if report.formats:

@@ -45,7 +45,7 @@ import re
 import tomllib
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from pathlib import Path
 from statistics import NormalDist
@@ -61,6 +61,7 @@ from .align import GramWeights, align, best_pair, sentence_scores
 from .components import component
 from .linkscore import Block, EncodedDocument, PairScores, encode_document, number_documents
 from .model import Edge, EdgeKind
+from .semantic import Embedder
 from .store import Writer, edge_row
 from .textsim import gram_codes, locate
 from .workers import forked_pool
@@ -117,6 +118,10 @@ class Policy:
     ngram_sizes: tuple[int, ...] = (2, 3)
     year_window: int = 5  # how many years back a provision may derive from / continue
     max_evidence: int = 6  # aligned sentence pairs kept per edge
+    semantic: bool = False  # --semantic: recover restatements the character score misses (graph/semantic.py)
+    semantic_floor: float = 0.5  # …considering a related pair's row bests that clear the bar at this chance level
+    semantic_bar: float = 0.93  # …linked when embeddings agree this well: above the best of 200 cross-subject
+    # provisions (99th percentile 0.925, sample notices against the wide corpus; e5 cosines are compressed)
     null: NullModel = field(default_factory=NullModel.shipped)
 
 
@@ -303,10 +308,12 @@ PARALLEL_MIN_CHILDREN = 200  # below this, forking workers costs more than it sa
 
 @component("lineage", "link", requires=["Provision", "CITES"], assigns=["DERIVES_FROM", "CONTINUES"])
 def link_provisions(store: Any, writer: Writer, changed: list[str], policy: Policy = POLICY,
-                    jobs: int = 1) -> dict[str, int]:
+                    jobs: int = 1, semantic: bool = False) -> dict[str, int]:
     """Relink every document whose block changed: the changed documents as children, and the
     documents below or after them (a new parent changes their candidates). ``jobs`` > 1 links
     blocks in that many forked worker processes; the edges are the same either way."""
+    if semantic:
+        policy = replace(policy, semantic=True)
     docs = load_doc_meta(writer)
     blocks = Blocks(docs, policy.year_window)
     children: set[str] = set()
@@ -324,12 +331,16 @@ def link_provisions(store: Any, writer: Writer, changed: list[str], policy: Poli
     linker = _Linker(writer, policy, docs)
     linker.load(children | {p for _, block in tasks for p in block})
     counts: dict[str, int] = defaultdict(int)
-    parallel = jobs > 1 and len(children) >= PARALLEL_MIN_CHILDREN
+    # the semantic signal reads and writes its cache through the writer: it links in this process
+    parallel = jobs > 1 and len(children) >= PARALLEL_MIN_CHILDREN and not policy.semantic
     for child, rows in (_link_in_workers(linker, tasks, jobs) if parallel else _link_here(linker, tasks)):
         _drop_links(writer, child)
         writer.add_edge_rows(rows)
         for row in rows:
             counts[row[3]] += 1
+    if linker.embedder is not None:  # what the semantic signal cost: texts embedded, and read from the cache
+        counts["semantic: texts embedded"] = linker.embedder.computed
+        counts["semantic: texts from the cache"] = linker.embedder.reused
     return dict(counts)
 
 
@@ -403,6 +414,7 @@ class _Linker:
 
     def __init__(self, writer: Writer, policy: Policy, meta: dict[str, DocMeta] | None = None):
         self.writer, self.policy = writer, policy
+        self.embedder = Embedder(writer) if policy.semantic else None
         self.meta = meta if meta is not None else load_doc_meta(writer)
         self.docs: dict[str, EncodedDocument] = {}
         self.texts: dict[str, str] = {}
@@ -448,7 +460,7 @@ class _Linker:
             start, end = scores.starts[k], scores.starts[k + 1]
             pair = combined[:, start:end]
             decision = self.decide(child.id, parent.id, pair)
-            cells = self.select(pair, decision)
+            cells = self.select(pair, decision) + self._recovered(child, parent, pair, decision)
             if not cells:
                 continue
             weights = _pair_weights(child, parent, self.policy.ngram_sizes)
@@ -510,6 +522,23 @@ class _Linker:
         chosen = best & (pair >= decision.row_bar) & (pair > 0)
         return [(int(i), int(j)) for i, j in zip(*np.nonzero(chosen), strict=True)]
 
+    def _recovered(self, child: EncodedDocument, parent: EncodedDocument, pair: np.ndarray,
+                   decision: PairDecision) -> list[tuple[int, int]]:
+        """With --semantic: a related pair's row bests under the bar but over the floor, linked when their
+        sentence embeddings agree (a restatement reworded throughout)."""
+        if self.embedder is None or not decision.related:
+            return []
+        floor = self.policy.null.bar(pair.shape[1], self.policy.semantic_floor)
+        best = pair.argmax(axis=1)
+        found = []
+        for i, j in enumerate(best):
+            score = pair[i, j]
+            if floor <= score < decision.row_bar:
+                a, b = child.provisions[i].get("text") or "", parent.provisions[j].get("text") or ""
+                if a and b and self.embedder.similarity(a, b) >= self.policy.semantic_bar:
+                    found.append((i, int(j)))
+        return found
+
     def _second_parents_explain_more(self, child: EncodedDocument, parent: EncodedDocument, pair: np.ndarray,
                                      cells: list[tuple[int, int]], weights: GramWeights) -> list[tuple[int, int]]:
         """A child linked to a parent that is not its best in the document (a merged task's second parent)
@@ -537,8 +566,10 @@ class _Linker:
                 "score": round(score, 4),
                 "text_score": round(parts[0], 4),
                 "heading_score": round(parts[1], 4),
-                "method": METHOD,
+                "method": METHOD + ("+e5" if self.embedder is not None else ""),
                 "bar": round(decision.row_bar, 4),
+                **({"semantic": round(self.embedder.similarity(a.get("text") or "", b.get("text") or ""), 4)}
+                   if self.embedder is not None and score < decision.row_bar else {}),
                 "chance": float(f"{chance:.3g}"),
                 "document_pair": decision.record(),
                 **shapes[(i, j)],

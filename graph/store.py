@@ -392,6 +392,19 @@ class Writer:
         self.delete_edge_ids(ids)
         return len(ids)
 
+    def cached_vectors(self, keys: Iterable[str]) -> dict[str, bytes]:
+        """Vectors stored before under these keys (the optional semantic signal's embeddings, by text hash)."""
+        self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+        out: dict[str, bytes] = {}
+        for chunk in chunks(sorted(set(keys)), 500):
+            marks = ",".join("?" * len(chunk))
+            out.update(self._db.execute(f"SELECT key, value FROM vectors WHERE key IN ({marks})", chunk))
+        return out
+
+    def cache_vectors(self, vectors: dict[str, bytes]) -> None:
+        self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+        self._db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)", vectors.items())
+
     def delete_edge_ids(self, ids: Iterable[str]) -> None:
         for chunk in chunks(list(ids), 500):
             self._db.execute(f"DELETE FROM edges WHERE id IN ({','.join('?' * len(chunk))})", chunk)

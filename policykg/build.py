@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from policykg.graph.components import Component, Plan
-from policykg.graph.model import Fragment
+from policykg.graph.model import EdgeKind, Fragment
 from policykg.graph.store import EmbeddedStore, Writer
 from policykg.graph.workers import forked_pool
 from policykg.loaders.pipeline import build_fragment, parse_file
@@ -25,9 +25,12 @@ from .pipeline import load_plan
 # Linkers run after the new fragments are written, inside the same transaction, and draw the
 # edges between documents (citations, derivation, continuation) for the documents that changed.
 Linker = Callable[[EmbeddedStore, Writer, list[str]], dict[str, int]]
-# Linkers that split their work over worker processes take ``jobs``.
-PARALLEL_LINKERS = frozenset({"lineage"})
+# Options a linker takes from the build: lineage splits its work over ``jobs`` worker processes and
+# adds the optional semantic signal (``--semantic``).
+LINKER_OPTIONS = {"lineage": ("jobs", "semantic")}
 
+
+EDGE_KINDS = frozenset(EdgeKind)
 
 class BuildError(Exception):
     """A build that stopped before it could commit; the store keeps its previous contents."""
@@ -42,6 +45,7 @@ class BuildReport:
     formats: dict[str, int] = field(default_factory=dict)  # documents read by format ("pdf", "pdf (OCR)", "docx"…)
     reading: dict[str, int] = field(default_factory=dict)  # the loaded documents' reading reports, added up
     links: dict[str, int] = field(default_factory=dict)
+    signals: dict[str, int] = field(default_factory=dict)  # what the linkers report besides links (semantic cost)
     seconds: dict[str, float] = field(default_factory=dict)  # wall time by phase: parse and write, link …, commit
 
     @property
@@ -95,6 +99,7 @@ def build(
     linkers: list[Linker | str] | None = None,
     jobs: int = 1,
     plan: Plan | None = None,
+    semantic: bool = False,
 ) -> BuildReport:
     """Parse the files (in ``jobs`` worker processes when there are many) and write each changed
     document as it comes, then link what changed, all in one transaction: a failure or an
@@ -109,9 +114,10 @@ def build(
         if changed:
             for linker in plan.linkers:
                 with _phase(report, "link " + linker.name.replace("_", " ")):
-                    counts = _run_linker(linker, store, writer, changed, jobs)
+                    counts = _run_linker(linker, store, writer, changed, {"jobs": jobs, "semantic": semantic})
                 for kind, count in counts.items():
-                    report.links[kind] = report.links.get(kind, 0) + count
+                    tally = report.links if kind in EDGE_KINDS else report.signals
+                    tally[kind] = tally.get(kind, 0) + count
             with _phase(report, "tidy"):
                 writer.drop_orphan_shared_nodes()
         started = time.perf_counter()
@@ -120,10 +126,9 @@ def build(
 
 
 def _run_linker(linker: Component, store: EmbeddedStore, writer: Writer, changed: list[str],
-                jobs: int) -> dict[str, int]:
-    if linker.name in PARALLEL_LINKERS:
-        return linker.run(store, writer, changed, jobs=jobs)
-    return linker.run(store, writer, changed)
+                options: dict[str, object]) -> dict[str, int]:
+    wanted = {name: options[name] for name in LINKER_OPTIONS.get(linker.name, ())}
+    return linker.run(store, writer, changed, **wanted)
 
 
 def _write_changed(files: list[Path], store: EmbeddedStore, writer: Writer, report: BuildReport, max_bytes: int,

@@ -234,3 +234,35 @@ def test_a_district_never_parents_another_and_a_titled_district_regulation_gover
         lineage.DocMeta("jingan", "上海市静安区", 2019), lineage.DocMeta("yangpu", "上海市杨浦区", 2022),
         lineage.DocMeta("city", "上海市", 2018), lineage.DocMeta("later", "上海市", 2023))}, window=5)
     assert {p.id for p, _ in blocks.upward(blocks.docs["yangpu"])} == {"city"}  # not Jingan, not a later one
+
+
+# --- the optional semantic signal -----------------------------------------------------------------------------------
+
+
+def _cached_keys(path: Path) -> set[str]:
+    import sqlite3
+
+    with sqlite3.connect(path) as db:
+        return {row[0] for row in db.execute("SELECT key FROM vectors")}
+
+
+def test_the_semantic_signal_embeds_each_text_once(tmp_path: Path) -> None:
+    from policykg.graph.semantic import text_key
+
+    store_path = tmp_path / "g.db"
+    with EmbeddedStore(store_path) as store:
+        assert build([CORPUS / SUINING, CORPUS / SICHUAN_2020], store, semantic=True).ok
+        methods = {e["method"] for e in store.edges("DERIVES_FROM") if "method" in e}
+    first = _cached_keys(store_path)
+    assert first and methods == {lineage.METHOD + "+e5"}
+    with EmbeddedStore(store_path) as store:  # nothing changed: nothing relinked, nothing embedded
+        assert build([CORPUS / SUINING, CORPUS / SICHUAN_2020], store, semantic=True).ok
+    assert _cached_keys(store_path) == first
+    with EmbeddedStore(store_path) as store:  # a second parent: Suining is relinked against it
+        report = build([CORPUS / REFORM_2020], store, semantic=True)
+        suining = {text_key(n["text"]) for n in store.nodes("Provision")
+                   if store.node(n["document"]).get("source") == SUINING}
+    added = _cached_keys(store_path) - first
+    # every text embedded is one the cache did not hold; the Suining texts it held were read back
+    assert report.signals["semantic: texts embedded"] == len(added)
+    assert report.signals["semantic: texts from the cache"] >= len(first & suining) > 0
