@@ -455,7 +455,8 @@ class _Reader:
             if block.role in ("table-row", "paragraph", "table", "appendix") or block.style == "table-group":
                 continue  # their spans are their cells, their paragraph, their heading line
             end = text_end
-            for later in blocks[index + 1 :]:
+            for later_index in range(index + 1, len(blocks)):  # no slice: copying the rest per block was quadratic
+                later = blocks[later_index]
                 if later.role != "clause" or later.rank <= block.rank or block.role == "clause":
                     end = later.start
                     break
