@@ -18,7 +18,7 @@ from rich.text import Text
 
 from policykg import queries
 from policykg.api.cli import DEFAULT_STORE, StoreOption, app, err, fail, open_store, out
-from policykg.graph.store import EmbeddedStore
+from policykg.graph.store import EmbeddedStore, StoreError
 from policykg.queries.answers import (
     Answer,
     CascadeAnswer,
@@ -397,9 +397,19 @@ def _listen(host: str, port: int) -> socket.socket:
 
 
 def _open_backend(url: str) -> Any:
+    """The store ``--backend`` names; a store path must exist (serving must never create an empty one)."""
+    from urllib.parse import unquote, urlsplit
+
     from policykg.graph.cypher import CypherStoreError, open_backend
 
     try:
+        parts = urlsplit(url)
+    except ValueError as exc:
+        fail(f"--backend {url}: not a server URL ({exc})", code=2)
+    if parts.scheme.lower() in ("", "sqlite", "file"):
+        return open_store(Path(unquote(parts.path) if parts.scheme else url))
+    try:
         return open_backend(url)
-    except (CypherStoreError, ValueError, OSError, ConnectionError) as exc:
-        fail(f"--backend {url}: {exc}")
+    except (CypherStoreError, StoreError, ValueError, OSError, ConnectionError) as exc:
+        message = str(exc)
+        fail(f"--backend {message}" if message.startswith(url) else f"--backend {url}: {message}")

