@@ -176,3 +176,45 @@ def test_eight_slow_questions_do_not_hold_up_a_quick_one(store_path: Path) -> No
             slow.release.set()
             server.should_exit = True
             thread.join(timeout=30)
+
+
+def test_questions_answered_side_by_side_equal_the_same_questions_one_at_a_time(corpus_store_path: Path) -> None:
+    """Routes now run in the thread pool, so the store and the query index are read by several
+    threads at once: eight clients asking a mix of questions together get what one client gets."""
+    paths = ["/documents?limit=5", "/search?q=%E5%8C%BB%E9%99%A2&limit=5", "/cascade/%E5%B7%9D%E5%8A%9E%E5%8F%91"
+             "%E3%80%942020%E3%80%9553%E5%8F%B7", "/obligations?agency=%E7%9C%81%E5%8C%BB%E4%BF%9D%E5%B1%80&region="
+             "%E5%9B%9B%E5%B7%9D%E7%9C%81", "/provisions/%E5%B7%9D%E5%8A%9E%E5%8F%91%E3%80%942020%E3%80%9553%E5%8F"
+             "%B7:13/lineage", "/compare?region=%E5%9B%9B%E5%B7%9D%E7%9C%81&year_a=2020&year_b=2024"]
+    serving = _serve(corpus_store_path)
+    port = next(serving)
+    try:
+        alone = {path: _body(port, path) for path in paths}
+        together: list[tuple[str, bytes]] = []
+        lock = threading.Lock()
+
+        def client(offset: int) -> None:
+            for round_ in range(4):
+                path = paths[(offset + round_) % len(paths)]
+                body = _body(port, path)
+                with lock:
+                    together.append((path, body))
+
+        clients = [threading.Thread(target=client, args=(i,)) for i in range(8)]
+        for thread in clients:
+            thread.start()
+        for thread in clients:
+            thread.join(timeout=120)
+    finally:
+        serving.close()  # stops the server
+    assert len(together) == 32
+    assert all(body == alone[path] for path, body in together)
+
+
+def _body(port: int, path: str) -> bytes:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    assert response.status == 200, (path, body[:200])
+    return body
