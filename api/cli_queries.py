@@ -6,6 +6,7 @@ each answer model has one renderer (``_show_*``) that prints it as tables.
 
 from __future__ import annotations
 
+import signal
 import socket
 from collections.abc import Callable
 from pathlib import Path
@@ -377,12 +378,27 @@ def serve(
         err.print(f"serving {where} on http://{shown}:{bound[1]} (docs at /docs); answering to Host: "
                   f"{hosts.describe()}", highlight=False, markup=False)
         server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
+        # uvicorn stops gracefully on SIGINT/SIGTERM, then raises the signal again under the handler it
+        # found: make that an exception, so the store is closed (an embedded FalkorDB server stopped)
+        # instead of the process dying on the spot.
+        previous = signal.signal(signal.SIGTERM, _stop)
         try:
             server.run(sockets=[listener])
+        except (_Stopped, KeyboardInterrupt):
+            pass
         finally:
+            signal.signal(signal.SIGTERM, previous)
             close = getattr(db, "close", None)
             if close:
                 close()
+
+
+class _Stopped(Exception):
+    """SIGTERM, re-raised by uvicorn once it has stopped serving."""
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise _Stopped
 
 
 def _listen(host: str, port: int) -> socket.socket:

@@ -139,8 +139,16 @@ class FalkorDBAdapter:
 
     def close(self) -> None:
         """Close the connection; an embedded server shuts down with its last connection."""
+        if not self._owner:
+            return
+        if self.embedded:
+            # falkordblite stops its server only when it sees one client left: a server that answered
+            # from several threads holds a pooled connection per thread, and the server would live on.
+            pool = getattr(getattr(self._db, "client", None), "connection_pool", None)
+            if pool is not None:
+                pool.disconnect()
         closer = getattr(self._db, "close", None)
-        if closer and self._owner:
+        if closer:
             closer()
 
 
