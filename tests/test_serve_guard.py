@@ -188,7 +188,6 @@ def test_questions_answered_side_by_side_equal_the_same_questions_one_at_a_time(
     serving = _serve(corpus_store_path)
     port = next(serving)
     try:
-        alone = {path: _body(port, path) for path in paths}
         together: list[tuple[str, bytes]] = []
         lock = threading.Lock()
 
@@ -204,6 +203,7 @@ def test_questions_answered_side_by_side_equal_the_same_questions_one_at_a_time(
             thread.start()
         for thread in clients:
             thread.join(timeout=120)
+        alone = {path: _body(port, path) for path in paths}  # after: the clients met a server just started
     finally:
         serving.close()  # stops the server
     assert len(together) == 32
@@ -218,3 +218,28 @@ def _body(port: int, path: str) -> bytes:
     connection.close()
     assert response.status == 200, (path, body[:200])
     return body
+
+
+def test_the_store_reads_evidence_for_many_threads_at_once(corpus_store: EmbeddedStore) -> None:
+    """What a server's threads do together: read lineage evidence back from SQLite through the one
+    shared connection. Unserialised, sqlite3's shared statements gave empty rows and API-misuse errors."""
+    edges = [e for e in corpus_store.edges() if e["id"] in corpus_store._has_evidence]
+    assert len(edges) >= 20
+    bare = [{k: v for k, v in e.items() if k != "evidence"} for e in edges]
+    expected = corpus_store.complete(bare)
+    results: list[bool] = []
+    failures: list[str] = []
+
+    def reader() -> None:
+        for _ in range(100):
+            try:
+                results.append(corpus_store.complete(bare) == expected)
+            except Exception as exc:  # any error here is the race this test is about
+                failures.append(repr(exc))
+
+    threads = [threading.Thread(target=reader) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert failures == [] and results == [True] * 800, (failures[:3], results.count(False))
