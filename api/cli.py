@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 from pathlib import Path
@@ -49,6 +50,10 @@ def options(debug: Annotated[bool, typer.Option("--debug", help="Show the traceb
     """Turn Chinese government policy notices into a knowledge graph and ask it where tasks came from,
     where they went, and who carries them."""
     Settings.debug = debug
+    if not debug:  # a driver's own log lines (neo4j logs each failed connection) would break the one-line errors
+        for name in ("neo4j", "redis", "falkordb"):
+            logging.getLogger(name).addHandler(logging.NullHandler())
+            logging.getLogger(name).propagate = False
 
 
 def printable(text: object) -> str:
@@ -186,9 +191,28 @@ def _register_command_modules() -> None:
 def main() -> None:
     _register_command_modules()
     try:
-        app()
-    except Exception as exc:  # expected failures are one-line errors already; this is the unexpected rest
-        if Settings.debug:
+        code = app(standalone_mode=False)
+    except typer.Abort:  # Ctrl-C at a prompt
+        say(err, "error:", "red", "interrupted")
+        sys.exit(130)
+    except Exception as exc:
+        if _is_click_error(exc):  # a bad option or argument: one line naming it, not a boxed panel
+            say(err, "error:", "red", f"{exc.format_message()} ({_help_for(exc)})")  # type: ignore[attr-defined]
+            sys.exit(exc.exit_code)  # type: ignore[attr-defined]
+        if Settings.debug:  # expected failures are one-line errors already; this is the unexpected rest
             raise
         say(err, "error:", "red", f"{type(exc).__name__}: {exc} (run with --debug for the traceback)")
         sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _is_click_error(exc: Exception) -> bool:
+    """Click's own errors (usage, bad parameter, missing argument); typer vendors click under another
+    module in recent versions, so they are known by what they offer rather than by class."""
+    return callable(getattr(exc, "format_message", None)) and isinstance(getattr(exc, "exit_code", None), int)
+
+
+def _help_for(exc: Exception) -> str:
+    context = getattr(exc, "ctx", None)
+    command = context.command.name if context is not None and context.parent is not None else None
+    return f"see policykg {command} --help" if command else "see policykg --help"

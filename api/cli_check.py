@@ -35,12 +35,14 @@ def check(
                                         for name, doc_id, reading in report.documents],
                           "failed": [{"path": p, "reason": r} for p, r in report.failed],
                           "totals": report.totals()}, ensure_ascii=False, indent=1))
-        return
-    for path, reason in report.failed:
-        say(out, "failed", "red", f"{path}: {reason}")
-    for name, doc_id, reading in report.documents:
-        _print_document(name, doc_id, reading)
-    out.print(summary_line(report.totals()), highlight=False, soft_wrap=True)
+    else:
+        for path, reason in report.failed:
+            say(out, "failed", "red", f"{path}: {reason}")
+        for name, doc_id, reading in report.documents:
+            _print_document(name, doc_id, reading)
+        out.print(summary_line(report.totals()), highlight=False, soft_wrap=True)
+    if report.failed:  # as a build does: a file that cannot be read is a failure, whatever else was read
+        raise typer.Exit(1)
 
 
 def _from_store(path: Path) -> CheckReport:

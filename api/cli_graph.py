@@ -14,7 +14,7 @@ import typer
 from rich.table import Table
 
 from policykg.graph.cypher import NEO4J_SCHEMES, CypherStore, CypherStoreError, open_backend, push
-from policykg.graph.rdf import DEFAULT_BASE, to_rdf
+from policykg.graph.rdf import DEFAULT_BASE, service_clauses, to_rdf
 
 from .cli import DEFAULT_STORE, StoreOption, err, fail, open_store, out
 from .cli import app as app
@@ -77,14 +77,25 @@ def sparql(
     store: StoreOption = DEFAULT_STORE,
     base: Annotated[str, typer.Option(help="IRI base of nodes (else POLICYKG_RDF_BASE).")] = "",
     format: Annotated[str, typer.Option("--format", help="table, json or csv.")] = "table",
+    allow_network: Annotated[bool, typer.Option(
+        "--allow-network", help="Let SERVICE clauses send parts of the query to the servers they name.")] = False,
 ) -> None:
-    """Run a SPARQL query over the RDF view of the graph (ELI, PROV-O, ORG, SKOS)."""
+    """Run a SPARQL query over the RDF view of the graph (ELI, PROV-O, ORG, SKOS). The query runs
+    here, on this store; a SERVICE clause, which would send part of it to another server, is refused
+    unless --allow-network is given."""
     if format not in ("table", "json", "csv"):
         fail(f"--format {format!r}: choose table, json or csv", code=2)
     try:
         text = query_file.read_text(encoding="utf-8")
-    except OSError as exc:
-        fail(f"{query_file}: cannot read ({exc.strerror or exc})")
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"{query_file}: cannot read ({getattr(exc, 'strerror', None) or exc})")
+    try:
+        services = service_clauses(text)
+    except Exception as exc:  # rdflib raises pyparsing and its own errors for a bad query
+        fail(f"{query_file}: not a SPARQL query ({_one_line(exc)})", code=2)
+    if services and not allow_network:
+        fail(f"{query_file}: {services[0]} would send the query to another server; nothing was sent "
+             "(give --allow-network to allow it)", code=2)
     with open_store(store) as db:
         try:
             graph = to_rdf(db, base or None)
@@ -92,14 +103,19 @@ def sparql(
             fail(str(exc), code=2)
     try:
         result = graph.query(text)
-    except Exception as exc:  # rdflib raises pyparsing and its own errors for a bad query
-        fail(f"{query_file}: {exc}")
-    if result.type != "SELECT":
-        out.print(str(result.askAnswer) if result.type == "ASK" else result.serialize(format="turtle").decode())
-        return
-    names = [str(v) for v in result.vars]
-    rows = [[_term(row[v]) for v in result.vars] for row in result]
+        if result.type != "SELECT":
+            shown = str(result.askAnswer) if result.type == "ASK" else result.serialize(format="turtle").decode()
+            out.print(shown, highlight=False, markup=False)
+            return
+        names = [str(v) for v in result.vars]
+        rows = [[_term(row[v]) for v in result.vars] for row in result]  # evaluation happens here, row by row
+    except Exception as exc:  # rdflib evaluates lazily: a bad regex or an overflow surfaces while reading rows
+        fail(f"{query_file}: {_one_line(exc)}")
     _print_rows(names, rows, format, base or os.environ.get("POLICYKG_RDF_BASE") or DEFAULT_BASE)
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 def _term(term) -> str | None:

@@ -6,6 +6,8 @@ each answer model has one renderer (``_show_*``) that prints it as tables.
 
 from __future__ import annotations
 
+import signal
+import socket
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,7 +19,7 @@ from rich.text import Text
 
 from policykg import queries
 from policykg.api.cli import DEFAULT_STORE, StoreOption, app, err, fail, open_store, out
-from policykg.graph.store import EmbeddedStore
+from policykg.graph.store import EmbeddedStore, StoreError
 from policykg.queries.answers import (
     Answer,
     CascadeAnswer,
@@ -348,27 +350,82 @@ def serve(
         str | None,
         typer.Option("--backend", help="Answer from a server instead: neo4j://HOST:7687, falkordb://HOST:6379/GRAPH."),
     ] = None,
+    allow_host: Annotated[list[str] | None, typer.Option(
+        "--allow-host", help="A name clients reach this server by (kg.lab.example), besides loopback names and the "
+        "bound address; repeatable; '*' for any (behind a proxy that checks Host).")] = None,
 ) -> None:
-    """Serve the HTTP API (OpenAPI docs at /docs) over a store."""
+    """Serve the HTTP API (OpenAPI docs at /docs) and the web pages (/ui/) over a store.
+
+    Requests whose Host header is not a name this server answers to get 421 (a guard against DNS
+    rebinding): loopback names, the --host address, any IP address when bound to 0.0.0.0 or ::, and
+    each --allow-host NAME."""
     import uvicorn
 
+    from policykg.api.guard import HostPolicy
     from policykg.api.http import create_app
 
-    db = _open_backend(backend) if backend else open_store(store)
-    where = backend or store
-    err.print(f"serving {where} on http://{host}:{port} (docs at /docs)", highlight=False, markup=False)
+    hosts = HostPolicy.for_bind(host, allow_host or ())
+    listener = _listen(host, port)  # before reading the store: a port in use fails at once
+    with listener:
+        db = _open_backend(backend) if backend else open_store(store)
+        where = backend or store
+        try:
+            app = create_app(db, hosts)
+        except Exception as exc:  # a backend that fails while the index reads it
+            fail(f"{'--backend ' if backend else ''}{where}: cannot read the graph ({exc})")
+        bound = listener.getsockname()
+        shown = f"[{bound[0]}]" if listener.family == socket.AF_INET6 else bound[0]
+        err.print(f"serving {where} on http://{shown}:{bound[1]} (docs at /docs); answering to Host: "
+                  f"{hosts.describe()}", highlight=False, markup=False)
+        server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
+        # uvicorn stops gracefully on SIGINT/SIGTERM, then raises the signal again under the handler it
+        # found: make that an exception, so the store is closed (an embedded FalkorDB server stopped)
+        # instead of the process dying on the spot.
+        previous = signal.signal(signal.SIGTERM, _stop)
+        try:
+            server.run(sockets=[listener])
+        except (_Stopped, KeyboardInterrupt):
+            pass
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+            close = getattr(db, "close", None)
+            if close:
+                close()
+
+
+class _Stopped(Exception):
+    """SIGTERM, re-raised by uvicorn once it has stopped serving."""
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise _Stopped
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A listening socket on ``host:port``, or one line saying why there cannot be one."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
     try:
-        uvicorn.run(create_app(db), host=host, port=port, log_level="warning", access_log=False)
-    finally:
-        close = getattr(db, "close", None)
-        if close:
-            close()
+        return socket.create_server((host, port), family=family, backlog=2048)
+    except (OSError, UnicodeError) as exc:
+        reason = (exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)).split(" (while")[0]
+        fail(f"--host {host} --port {port}: cannot listen there ({reason})")
+    raise AssertionError("unreachable")
 
 
 def _open_backend(url: str) -> Any:
+    """The store ``--backend`` names; a store path must exist (serving must never create an empty one)."""
+    from urllib.parse import unquote, urlsplit
+
     from policykg.graph.cypher import CypherStoreError, open_backend
 
     try:
+        parts = urlsplit(url)
+    except ValueError as exc:
+        fail(f"--backend {url}: not a server URL ({exc})", code=2)
+    if parts.scheme.lower() in ("", "sqlite", "file"):
+        return open_store(Path(unquote(parts.path) if parts.scheme else url))
+    try:
         return open_backend(url)
-    except (CypherStoreError, ValueError, OSError, ConnectionError) as exc:
-        fail(f"--backend {url}: {exc}")
+    except (CypherStoreError, StoreError, ValueError, OSError, ConnectionError) as exc:
+        message = str(exc)
+        fail(f"--backend {message}" if message.startswith(url) else f"--backend {url}: {message}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import gc
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from enum import Enum
 from typing import Annotated, Any, Literal
 
@@ -35,6 +35,7 @@ from policykg.queries.answers import (
 )
 from policykg.queries.search import warm_segmenter
 
+from .guard import Guard, HostPolicy
 from .webui import mount_web
 
 Limit = Annotated[int, Query(ge=1, le=500, description="Items per page (each list of the answer).")]
@@ -73,19 +74,23 @@ class AnswerResponse(Response):
     media_type = "application/json; charset=utf-8"
 
 
-Ask = Callable[..., Awaitable[Answer]]
+Ask = Callable[..., Answer]
 
 
 def answers(app: FastAPI, path: str, tags: list[str | Enum]) -> Callable[[Ask], Ask]:
     """``app.get(path)`` for a function that answers a model. The model, the function's return
     annotation, is the route's response model (FastAPI reads the wrapped function's signature), so
     OpenAPI states exactly what is answered; the answer is written by ``model_dump_json`` rather
-    than validated again, turned into dicts and ``json.dumps``-ed, which takes several times longer."""
+    than validated again, turned into dicts and ``json.dumps``-ed, which takes several times longer.
+
+    The route is a plain function, which FastAPI runs in its thread pool: a question that takes a
+    second (a cascade over a large store, a server backend) never holds up the event loop, so the
+    other clients' quick questions are answered meanwhile."""
 
     def register(ask: Ask) -> Ask:
         @functools.wraps(ask)
-        async def route(**params: Any) -> Response:
-            return AnswerResponse((await ask(**params)).model_dump_json())
+        def route(**params: Any) -> Response:
+            return AnswerResponse(ask(**params).model_dump_json())
 
         app.get(path, tags=tags)(route)
         return ask
@@ -93,10 +98,10 @@ def answers(app: FastAPI, path: str, tags: list[str | Enum]) -> Callable[[Ask], 
     return register
 
 
-def create_app(store: Any) -> FastAPI:
-    """The API over one store. Builds the query index and reads every document text up front, so
-    requests never touch the store's SQLite connection, which belongs to the thread that opened it
-    (the server's event loop, or a test client's, may be another)."""
+def create_app(store: Any, hosts: HostPolicy | None = None) -> FastAPI:
+    """The API over one store, answering to the Host names of ``hosts`` (default: loopback only).
+    Builds the query index and reads every document text up front, so the first questions do not
+    wait for it."""
     queries.index_for(store).warm()
     warm_segmenter()
     # The index is built once and then only read: keep the collector from re-walking it on every
@@ -108,11 +113,14 @@ def create_app(store: Any) -> FastAPI:
         version=policykg.__version__,
         default_response_class=UTF8JSONResponse,
         responses=ERRORS,
+        docs_url=None,  # FastAPI's pages load Swagger UI and ReDoc from a CDN; mount_web serves a vendored /docs
+        redoc_url=None,
     )
     app.add_exception_handler(queries.QueryError, _problem)
     app.add_exception_handler(ValueError, _bad_value)
     _routes(app, store)
     mount_web(app)
+    app.add_middleware(Guard, hosts=hosts or HostPolicy.for_bind("127.0.0.1"))
     return app
 
 
@@ -129,11 +137,10 @@ async def _bad_value(request: Request, exc: Exception) -> JSONResponse:
 
 def _routes(app: FastAPI, store: Any) -> None:
     # Each route answers the query's answer model, which is also its response model (the return
-    # annotation): the OpenAPI schema is the answer's. Queries take a few milliseconds and never
-    # wait on I/O (the index holds every text), so they run on the event loop: a thread-pool hop
-    # per request would cost more than the query.
+    # annotation): the OpenAPI schema is the answer's. Routes are plain functions: FastAPI runs them
+    # in its thread pool (see ``answers``).
     @answers(app, "/documents", tags=["documents"])
-    async def list_documents(
+    def list_documents(
         region: Region = None, year: Year = None, level: Level = None, limit: Limit = 50, offset: Offset = 0
     ) -> Page[DocRef]:
         """Loaded documents (and cited-only stubs), newest first."""
@@ -141,29 +148,29 @@ def _routes(app: FastAPI, store: Any) -> None:
         return Page[DocRef](total=answer.total, items=answer.items)
 
     @answers(app, "/documents/{ref}", tags=["documents"])
-    async def get_document(ref: Ref, limit: Limit = 50, offset: Offset = 0) -> DocumentAnswer:
+    def get_document(ref: Ref, limit: Limit = 50, offset: Offset = 0) -> DocumentAnswer:
         """A document by id, 文号, file name or title, with its provisions."""
         return queries.document(store, ref, limit, offset)
 
     @answers(app, "/provisions/{ref}", tags=["provisions"])
-    async def get_provision(ref: Ref) -> ProvisionAnswer:
+    def get_provision(ref: Ref) -> ProvisionAnswer:
         """A provision with its agencies (lead/support), targets and mentions."""
         return queries.provision(store, ref)
 
     @answers(app, "/provisions/{ref}/lineage", tags=["questions"])
-    async def get_lineage(
+    def get_lineage(
         ref: Ref, depth: Annotated[int, Query(ge=1, le=10)] = 3, limit: Limit = 50, offset: Offset = 0
     ) -> LineageAnswer:
         """Upstream and downstream DERIVES_FROM / CONTINUES hops, with scores and quoted evidence."""
         return queries.lineage(store, ref, depth, limit, offset)
 
     @answers(app, "/cascade/{ref}", tags=["questions"])
-    async def get_cascade(ref: Ref, limit: Limit = 50, offset: Offset = 0) -> CascadeAnswer:
+    def get_cascade(ref: Ref, limit: Limit = 50, offset: Offset = 0) -> CascadeAnswer:
         """Lower-level provisions derived from a provision or a whole document, by region, with coverage."""
         return queries.cascade(store, ref, limit, offset)
 
     @answers(app, "/obligations", tags=["questions"])
-    async def get_obligations(
+    def get_obligations(
         agency: Name,
         role: Annotated[Literal["lead", "support"] | None, Query()] = None,
         year: Year = None,
@@ -176,7 +183,7 @@ def _routes(app: FastAPI, store: Any) -> None:
         return queries.obligations(store, agency, role, year, region, follow_succession, limit, offset)
 
     @answers(app, "/compare", tags=["questions"])
-    async def get_compare(
+    def get_compare(
         region: Name,
         year_a: Annotated[int, Query(ge=1900, le=2100)],
         year_b: Annotated[int, Query(ge=1900, le=2100)],
@@ -187,7 +194,7 @@ def _routes(app: FastAPI, store: Any) -> None:
         return queries.compare(store, region, year_a, year_b, limit, offset)
 
     @answers(app, "/search", tags=["questions"])
-    async def get_search(
+    def get_search(
         q: Annotated[str, Query(max_length=200, description="Terms separated by spaces; all must occur.")] = "",
         region: Region = None,
         year: Year = None,
@@ -202,7 +209,7 @@ def _routes(app: FastAPI, store: Any) -> None:
         return queries.search(store, q, region, year, level, agency, facility_type, program, limit, offset)
 
     @answers(app, "/entities", tags=["entities"])
-    async def get_entities(
+    def get_entities(
         name: Name,
         kind: Annotated[Literal["Agency", "Region", "FacilityType", "Program"] | None, Query()] = None,
         region: Region = None,

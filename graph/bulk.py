@@ -53,7 +53,7 @@ def export_neo4j_csv(store: GraphStore, folder: Path) -> None:
         _write_csv(folder / name, [f"id:ID({NODE_LABEL})", ":LABEL"], rows, lambda r, lb=label: [
             r["id"], f"{NODE_LABEL}{ARRAY_DELIMITER}{lb}"])
         node_files.append(name)
-    sources = [{**s, "_push": BULK_STAMP} for s in _source_texts(store)]
+    sources = [{"id": s["id"], **encode(s, BULK_STAMP)} for s in _source_texts(store)]
     if sources:
         _write_csv(folder / "sources.csv", [f"id:ID({SOURCE_LABEL})", ":LABEL"], sources,
                    lambda r: [r["id"], SOURCE_LABEL])
@@ -156,7 +156,7 @@ def cypher_script(store: GraphStore, batch_size: int = 100) -> Iterator[str]:
         for batch in chunks(rows, batch_size):
             yield merge_edges(rel, rows=literal(batch)) + ";"
     for source in _source_texts(store):
-        yield merge_sources(rows=literal([{"id": source["id"], "props": {**source, "_push": BULK_STAMP}}])) + ";"
+        yield merge_sources(rows=literal([{"id": source["id"], "props": encode(source, BULK_STAMP)}])) + ";"
 
 
 _ESCAPES = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}

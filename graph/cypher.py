@@ -8,9 +8,11 @@ query layer answers from a server exactly as it does from the embedded store. Se
 Layout on the server: every node carries the label ``KgNode`` plus its kind (``Document``,
 ``Provision``…, only ever from ``NodeKind``); relationship types come only from ``EdgeKind``;
 source texts (for quotes) sit on ``KgSource`` nodes keyed by document id. Values a server cannot
-hold natively (dicts, lists of dicts, mixed lists, NUL characters) are stored as JSON strings and
-named in the ``_json`` property; ``_keys`` keeps the record's keys in order (a key listed there
-but absent on the server was ``None``), so a record reads back identical to what was written.
+hold natively (dicts, lists of dicts, mixed lists, text with NUL, which FalkorDB cannot parse in a
+parameter) are stored as JSON strings and named in the ``_json`` property, source texts included, so
+a document whose text had control characters reads back exactly; ``_keys`` keeps the record's keys
+in order (a key listed there but absent on the server was ``None``), so a record reads back
+identical to what was written.
 Both are JSON arrays in a string property. ``_push`` stamps each record with the push that wrote
 it, so a push can remove what the store no longer has (``sweep``).
 No value is ever pasted into Cypher text: values travel as parameters, labels come from the enums.
@@ -210,7 +212,7 @@ class CypherStore(QuotesSources):
         query = merge_sources() + " RETURN count(s)"
         written = 0
         for batch in _batches(rows, max(1, self.batch_size // 10)):  # texts are long: smaller batches
-            params = [{"id": r["id"], "props": {**r, **({"_push": stamp} if stamp is not None else {})}} for r in batch]
+            params = [{"id": r["id"], "props": encode(r, stamp)} for r in batch]  # a text with NUL travels as JSON
             written += self.adapter.write(query, {"rows": params})[0][0]
         return written
 
@@ -280,8 +282,11 @@ class CypherStore(QuotesSources):
         return [decode(dict(row[0])) for row in rows]
 
     def document_text(self, document_id: str) -> str | None:
-        rows = self.adapter.read(f"MATCH (s:{SOURCE_LABEL} {{id: $id}}) RETURN s.text", {"id": document_id})
-        return rows[0][0] if rows else None
+        rows = self.adapter.read(f"MATCH (s:{SOURCE_LABEL} {{id: $id}}) RETURN s.text, s._json", {"id": document_id})
+        if not rows:
+            return None
+        text, json_keys = rows[0]
+        return json.loads(text) if text is not None and "text" in (_key_list(json_keys) or []) else text
 
     def document_ids(self) -> list[str]:
         return [row[0] for row in self.adapter.read(f"MATCH (s:{SOURCE_LABEL}) RETURN s.id ORDER BY s.id")]

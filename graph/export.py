@@ -1,8 +1,15 @@
-"""Write a store out: node-link JSON (networkx's format, what the scorer reads) and GraphML."""
+"""Write a store out: node-link JSON (networkx's format, what the scorer reads) and GraphML.
+
+XML 1.0 cannot hold most C0 control characters (NUL, ESC …), U+FFFE, U+FFFF or a lone surrogate,
+not even as character references. GraphML writes each C0 one as its Unicode control picture
+(NUL → ␀ U+2400, ESC → ␛ U+241B) and the others as U+FFFD: one character for one, so spans still
+index the exported text. Node-link JSON, which can, keeps them as they are.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -37,10 +44,19 @@ def export_graphml(store: GraphStore, path: Path) -> None:
     graph = to_networkx(store)
     flat = nx.MultiDiGraph()
     for node, data in graph.nodes(data=True):
-        flat.add_node(node, **_scalars(data))
+        flat.add_node(xml_text(node), **_scalars(data))
     for source, target, key, data in graph.edges(keys=True, data=True):
-        flat.add_edge(source, target, key=key, **_scalars(data))
+        flat.add_edge(xml_text(source), xml_text(target), key=xml_text(key), **_scalars(data))
     write_atomic(path, lambda fh: fh.write("\n".join(nx.generate_graphml(flat))))
+
+
+# Characters XML 1.0 forbids (its Char production allows \t \n \r and U+0020 on, less these).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """``text`` with every character XML 1.0 forbids replaced, one for one (see the module's note)."""
+    return _NOT_XML.sub(lambda m: chr(0x2400 + ord(c)) if (c := m.group()) < " " else "\ufffd", text)
 
 
 # Export formats by name (`policykg export --format NAME`): each writes the store to a path.
@@ -55,10 +71,13 @@ EXPORTERS = {
 
 
 def _scalars(data: dict[str, Any]) -> dict[str, Any]:
-    """GraphML holds scalars only: lists and dicts become JSON strings, None is left out."""
+    """GraphML holds scalars only: lists and dicts become JSON strings (which escape control characters
+    themselves), None is left out, text is made XML-safe."""
     out = {}
     for key, value in data.items():
         if value is None:
             continue
-        out[key] = json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict)) else value
+        if isinstance(value, (list, dict)):
+            value = json.dumps(value, ensure_ascii=False)
+        out[key] = xml_text(value) if isinstance(value, str) else value
     return out

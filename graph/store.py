@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -87,6 +88,10 @@ class EmbeddedStore(QuotesSources):
             raise StoreError(f"{self.path}: not a policykg store ({exc})") from exc
         self._graph: nx.MultiDiGraph | None = None
         self._has_evidence: set[str] = set()
+        # The one connection is shared by a server's threads; sqlite3's statement cache is not safe
+        # for two threads running the same SQL at once (one resets the other's rows), so reads that
+        # questions make while being answered take turns.
+        self._reading = threading.Lock()
 
     def _connect(self) -> sqlite3.Connection:
         # Readers may run on a server's worker threads; the sqlite3 module is built serialized
@@ -202,13 +207,14 @@ class EmbeddedStore(QuotesSources):
             return edges
         found: dict[str, Any] = {}
         query = f"SELECT id, data -> '$.{DETACHED}' FROM edges"  # ->: always JSON text, whatever the type
-        if len(wanted) > 20_000:  # one pass over the table beats thousands of lookups
-            rows = self._db.execute(query + f" WHERE json_type(data, '$.{DETACHED}') IS NOT NULL")
-            found = {edge_id: value for edge_id, value in rows}
-        else:
-            for chunk in chunks(wanted, 500):
-                rows = self._db.execute(query + f" WHERE id IN ({','.join('?' * len(chunk))})", chunk)
-                found.update(rows)
+        with self._reading:
+            if len(wanted) > 20_000:  # one pass over the table beats thousands of lookups
+                rows = self._db.execute(query + f" WHERE json_type(data, '$.{DETACHED}') IS NOT NULL")
+                found = {edge_id: value for edge_id, value in rows}
+            else:
+                for chunk in chunks(wanted, 500):
+                    rows = self._db.execute(query + f" WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+                    found.update(rows)
         for edge in edges:
             if edge["id"] in found:
                 edge[DETACHED] = json.loads(found[edge["id"]])
@@ -244,7 +250,8 @@ class EmbeddedStore(QuotesSources):
                                if kind is None or d.get("kind") == kind])
 
     def document_text(self, document_id: str) -> str | None:
-        row = self._db.execute("SELECT text FROM documents WHERE id=?", (document_id,)).fetchone()
+        with self._reading:
+            row = self._db.execute("SELECT text FROM documents WHERE id=?", (document_id,)).fetchone()
         return row[0] if row else None
 
     def stub_document_count(self) -> int:

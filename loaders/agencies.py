@@ -87,10 +87,10 @@ def jurisdiction_of(region_name: str | None):
 def add_agency(fragment: Fragment, agency: Agency, *aliases: str) -> str:
     """Add (or extend) the agency's shared node in the fragment; returns its id."""
     forms = {agency.form, *agency.second_names, *(a for a in aliases if a)}
-    for node in fragment.nodes:
-        if node.id == agency.id:
+    if (node := fragment.node(agency.id)) is not None:
+        if not forms <= set(node.attrs.get("aliases", [])):
             node.attrs["aliases"] = sorted(set(node.attrs.get("aliases", [])) | forms)
-            return node.id
+        return node.id
     attrs = _attrs(agency.name, agency.region, agency.kind, agency.resolved, agency.basis, sorted(forms))
     if agency.category:
         attrs["category"] = agency.category
@@ -120,8 +120,8 @@ def _add_region(fragment: Fragment, region: str) -> None:
     found = region_by_name(region)
     if found is None:
         return
-    present = {n.id for n in fragment.nodes if n.kind == NodeKind.REGION}
     nodes, edges = region_nodes(found)
+    present = {n.id for n in nodes if fragment.node(n.id) is not None}
     for node in nodes:
         if node.id not in present:
             fragment.add(node)
@@ -134,7 +134,7 @@ def _shared_node(fragment: Fragment, name: str, region: str | None, kind: str) -
     """The id of an agency the directory names without the document printing it (a predecessor,
     a collective's member), added to the fragment once."""
     node_id = entity_id(NodeKind.AGENCY, name)
-    if all(n.id != node_id for n in fragment.nodes):
+    if fragment.node(node_id) is None:
         fragment.add(Node(node_id, NodeKind.AGENCY, _attrs(name, region, kind, True, "rule", []), extractor=EXTRACTOR))
         _add_jurisdiction(fragment, node_id, region)
     return node_id

@@ -23,7 +23,7 @@ from .provenance import mark_reading
 from .reader import DEFAULT_MAX_BYTES, LoadError, RawDocument, read_document
 from .reading import mark_report
 from .segment import ProvisionPart, Structure, segment
-from .text import OffsetText
+from .text import OffsetText, offsets
 
 
 @dataclass
@@ -40,7 +40,7 @@ class ParsedDocument:
 
     def one_line(self, start: int, end: int) -> OffsetText:
         """Clean text [start, end) on one line; ``origin`` maps each character to its clean-text offset."""
-        body = OffsetText(self.clean.text[start:end], tuple(range(start, end)), len(self.clean.text))
+        body = OffsetText(self.clean.text[start:end], offsets(start, end), len(self.clean.text))
         return join_lines(body)
 
     @property

@@ -17,6 +17,7 @@ kept whole on a section. Odd numbering is reported and never merges two items.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -170,6 +171,7 @@ class _Reader:
         self.notes: list[StructureNote] = []
         self.tables: list[Table] = []
         self.stops: list[int] = []  # clean offsets where every block ends: appendices, signatures, lists
+        self._line_starts: list[int] | None = None
 
     def note(self, kind: str, line: int, detail: str, path: str = "", warn: bool = True) -> None:
         self.notes.append(StructureNote(kind, line, detail, path))
@@ -372,10 +374,8 @@ class _Reader:
 
     def _block_ends(self, blocks: list[Block]) -> dict[int, int]:
         starts = sorted({b.start for b in blocks} | set(self.stops) | {len(self.text.text)})
-        out = {}
-        for block in blocks:
-            out[id(block)] = next(s for s in starts if s > block.start)
-        return out
+        # The first start after each block's, by bisection: a scan per block was quadratic on a long notice.
+        return {id(block): starts[bisect.bisect_right(starts, block.start)] for block in blocks}
 
     def _paragraphs_of(self, section: Block, end: int) -> list[Block]:
         lines = [line for line in self.lines if section.start < line.start < end]
@@ -455,11 +455,13 @@ class _Reader:
             if block.role in ("table-row", "paragraph", "table", "appendix") or block.style == "table-group":
                 continue  # their spans are their cells, their paragraph, their heading line
             end = text_end
-            for later in blocks[index + 1 :]:
+            for later_index in range(index + 1, len(blocks)):  # no slice: copying the rest per block was quadratic
+                later = blocks[later_index]
                 if later.role != "clause" or later.rank <= block.rank or block.role == "clause":
                     end = later.start
                     break
-            end = min([end, *(s for s in stops if s > block.start)])
+            after = bisect.bisect_right(stops, block.start)  # the first stop past the block's start
+            end = min(end, stops[after]) if after < len(stops) else end
             block.end = max(block.end, end)
         for block in blocks:
             if block.role == "appendix":  # an appendix spans what it holds
@@ -501,9 +503,19 @@ class _Reader:
                 continue
             if part.number == 1 and part.style in seen:
                 parent = part.path_label.rsplit("/", 1)[0] if "/" in part.path_label else ""
-                line = self.text.text.count("\n", 0, part.start) + 1
+                line = self._line_number(part.start)
                 self.note("restart", line, f"{part.label} restarts the numbering of provisions", parent, warn=False)
             seen.add(part.style)
+
+    def _line_number(self, offset: int) -> int:
+        """The 1-based line of a clean offset: from the nearest line before it, not from the text's start."""
+        if self._line_starts is None:
+            self._line_starts = [line.start for line in self.lines]
+        at = bisect.bisect_right(self._line_starts, offset) - 1
+        if at < 0:
+            return self.text.text.count("\n", 0, offset) + 1
+        line = self.lines[at]
+        return line.number + self.text.text.count("\n", line.start, offset)
 
     def _section(self, block: Block, parent: int | None) -> SectionPart:
         if block.role == "appendix" or block.style in ("table-group", "table"):

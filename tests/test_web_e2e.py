@@ -80,16 +80,34 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         log.close()
 
 
+# What the browser refused under the server's Content-Security-Policy, from every tab of the context:
+# each test must end with none (a page that needs an inline script or a CDN breaks under the policy).
+CSP_VIOLATIONS: list[str] = []
+_REPORT_VIOLATIONS = """document.addEventListener("securitypolicyviolation", (e) =>
+  window.__pkgCspViolation(`${e.violatedDirective} blocked ${e.blockedURI || "inline"} in ${e.documentURI}`));"""
+
+
 @pytest.fixture(scope="module")
 def page(server: str) -> Iterator[object]:
     with playwright_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        context.expose_binding("__pkgCspViolation", lambda _source, what: CSP_VIOLATIONS.append(what))
+        context.add_init_script(_REPORT_VIOLATIONS)
+        context.on("console", lambda message: CSP_VIOLATIONS.append(message.text)
+                   if "Content Security Policy" in message.text else None)
         tab = context.new_page()
         tab.set_default_timeout(20_000)
         yield tab
         context.close()
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violation() -> Iterator[None]:
+    CSP_VIOLATIONS.clear()
+    yield
+    assert CSP_VIOLATIONS == [], f"the browser refused under the Content-Security-Policy: {CSP_VIOLATIONS[:5]}"
 
 
 def _report(capsys: pytest.CaptureFixture[str], first: int) -> None:
@@ -324,6 +342,38 @@ def test_unknown_provision_says_so(server: str, page, capsys: pytest.CaptureFixt
     _ready(tab, "11-not-found", "provision", lambda: tab.goto(f"{server}/ui/#/provision/no-such-provision"))
     assert "未找到" in tab.locator(".error").inner_text()
     _report(capsys, first)
+
+
+def test_the_pages_are_served_under_a_self_only_policy(server: str, page) -> None:
+    """The browser is handed the policy the pages pass (the walk above ran under it, and the autouse
+    fixture failed it on any refusal)."""
+    response = page.goto(f"{server}/ui/")
+    headers = response.all_headers()
+    assert "default-src 'self'" in headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in headers["content-security-policy"]
+    assert headers["x-content-type-options"] == "nosniff" and headers["x-frame-options"] == "DENY"
+
+
+def test_the_api_docs_work_offline_under_the_policy(server: str, page, capsys: pytest.CaptureFixture[str]) -> None:
+    """/docs is Swagger UI vendored from npm: every operation is listed and expands, nothing is fetched
+    from another host, and the policy refuses nothing."""
+    tab = page
+    outside: list[str] = []
+    tab.on("request", lambda req: outside.append(req.url) if not req.url.startswith(server) else None)
+    thrown: list[str] = []
+    tab.on("pageerror", lambda exc: thrown.append(str(exc)))
+    tab.goto(f"{server}/docs")
+    operations = tab.locator(".opblock-summary-path")
+    operations.first.wait_for()
+    paths = set(operations.all_inner_texts())
+    assert {"/obligations", "/search", "/cascade/{ref}", "/provisions/{ref}/lineage"} <= {p.replace("\u200b", "")
+                                                                                          for p in paths}
+    tab.locator(".opblock-summary", has_text="/obligations").first.click()
+    tab.locator(".opblock-body .parameters").first.wait_for()
+    ARTIFACTS.mkdir(exist_ok=True)
+    tab.screenshot(path=str(ARTIFACTS / "18-api-docs.png"), full_page=True)
+    assert outside == [], f"requests left the server: {outside[:5]}"
+    assert thrown == [], f"the docs page threw: {thrown[:5]}"
 
 
 def test_pages_are_served_beside_the_api(server: str) -> None:

@@ -882,7 +882,7 @@
         <text x="${x + bw / 2}" y="${top + h - lh - sh - 4}" text-anchor="middle">${esc(y.total)}</text>
         <text x="${x + bw / 2}" y="${top + h + 15}" text-anchor="middle">${esc(y.year)}</text></g>`;
     }).join("");
-    return `<figure style="margin:0"><svg width="${w}" height="${top + h + 22}" role="img" aria-label="每年职责条款数">${bars}
+    return `<figure class="chart-figure"><svg width="${w}" height="${top + h + 22}" role="img" aria-label="每年职责条款数">${bars}
       <line x1="0" x2="${w}" y1="${top + h}" y2="${top + h}" stroke="#d0d7de"></line></svg>
       <figcaption class="legend"><span class="hl-lead">牵头</span><span class="hl-support">配合</span>(每年条数)</figcaption></figure>`;
   }
@@ -999,7 +999,7 @@
       ${changes ? `<table class="grid"><thead><tr><th>变化</th><th>${esc(ya)}年目标</th><th>数值</th><th>${esc(yb)}年目标</th><th>数值</th></tr></thead><tbody>${changes}</tbody></table>` : `<p class="muted">延续的条款之间没有目标变化。</p>`}
       <h2>延续的条款(${esc(ans.kept.total)})</h2>
       ${kept ? `<table class="grid"><thead><tr><th>${esc(ya)}年</th><th>${esc(yb)}年</th><th>得分</th><th>目标变化</th></tr></thead><tbody>${kept}</tbody></table>` : `<p class="muted">没有识别出延续关系。</p>`}
-      <div class="cols" style="margin-top:1rem">
+      <div class="cols spaced">
         <details><summary>${esc(yb)}年新增条款(${esc(ans.added.total)})</summary><ul class="small">${simple(ans.added.items)}</ul></details>
         <details><summary>${esc(ya)}年条款未见延续(${esc(ans.dropped.total)})</summary><ul class="small">${simple(ans.dropped.items)}</ul></details>
       </div>`;
