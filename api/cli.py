@@ -1,4 +1,4 @@
-"""The ``policykg`` command: build, export, stats and the questions, as thin shells."""
+"""The ``policykg`` command: build, export, stats; the questions are in ``cli_queries``."""
 
 from __future__ import annotations
 
@@ -40,20 +40,49 @@ def open_store(path: Path, must_exist: bool = True) -> EmbeddedStore:
     raise AssertionError("unreachable")
 
 
+def locale_language() -> str:
+    """zh when the locale (LC_ALL, LC_MESSAGES, LANG, LANGUAGE) is Chinese, else en."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = os.environ.get(name)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
 class Settings:
     debug = False  # --debug: let an unexpected failure show its traceback
+    lang = locale_language()  # --lang: messages, table headings and exported tables in zh or en
+
+
+def tr(en: str, zh: str) -> str:
+    """Words in the language asked (``--lang``, else the locale)."""
+    return zh if Settings.lang == "zh" else en
 
 
 @app.callback()
-def options(debug: Annotated[bool, typer.Option("--debug", help="Show the traceback when a command fails.")]
-            = False) -> None:
-    """Turn Chinese government policy notices into a knowledge graph and ask it where tasks came from,
-    where they went, and who carries them."""
+def options(
+    debug: Annotated[bool, typer.Option("--debug", help="Show the traceback when a command fails.")] = False,
+    lang: Annotated[str | None, typer.Option(
+        "--lang", help="zh or en: messages, table headings and exported tables (default: the locale, LANG).")] = None,
+) -> None:
+    """Read Chinese government policy notices (PDF, Word, web pages, scans, text) into a knowledge graph of
+    their tasks, the agencies that carry them and the documents they came from, and ask it: who leads what
+    (obligations), where a task came from and went (lineage), which cities took a provincial task up
+    (cascade, --matrix), what a province kept and dropped over the years (compare), full-text search.
+    Every answer prints as tables, or --json, --csv FILE, --xlsx FILE; `serve` opens the same questions as
+    web pages and an HTTP API.
+
+    Start with: policykg build examples/corpus, then policykg serve and open http://127.0.0.1:8000/ui/.
+    """
     Settings.debug = debug
     if not debug:  # a driver's own log lines (neo4j logs each failed connection) would break the one-line errors
         for name in ("neo4j", "redis", "falkordb"):
             logging.getLogger(name).addHandler(logging.NullHandler())
             logging.getLogger(name).propagate = False
+    if lang is not None:
+        if lang not in ("zh", "en"):
+            fail(f"--lang {lang!r}: choose zh or en", code=2)
+        Settings.lang = lang
 
 
 def printable(text: object) -> str:
@@ -146,7 +175,8 @@ def _print_report(report: BuildReport, db: EmbeddedStore) -> None:
 
 @app.command()
 def export(
-    output: Annotated[Path, typer.Option("--output", "-o", help="File (or folder, for neo4j-csv) to write.")],
+    output: Annotated[Path, typer.Option("--output", "-o",
+                                         help="File (or folder, for neo4j-csv and tables) to write.")],
     store: StoreOption = DEFAULT_STORE,
     format: Annotated[str, typer.Option("--format", help=f"One of: {', '.join(EXPORTERS)}.")] = "node-link",
 ) -> None:

@@ -6,9 +6,11 @@ each answer model has one renderer (``_show_*``) that prints it as tables.
 
 from __future__ import annotations
 
+import json
 import signal
 import socket
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,13 +20,16 @@ from rich.table import Table
 from rich.text import Text
 
 from policykg import queries
-from policykg.api.cli import DEFAULT_STORE, StoreOption, app, err, fail, open_store, out
+from policykg.api.cli import DEFAULT_STORE, Settings, StoreOption, app, err, fail, open_store, out, say, tr
+from policykg.api.tables import csv_bytes, pick, tables_of, xlsx_bytes
 from policykg.graph.store import EmbeddedStore, StoreError
 from policykg.queries.answers import (
     Answer,
     CascadeAnswer,
     CompareAnswer,
+    CoverageMatrixAnswer,
     DocRef,
+    DocumentTextAnswer,
     EntityAnswer,
     EntityCandidate,
     LineageAnswer,
@@ -34,6 +39,7 @@ from policykg.queries.answers import (
     SearchAnswer,
     TargetChange,
     ThemeTarget,
+    TimelineAnswer,
 )
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the answer as JSON (for scripts).")]
@@ -41,12 +47,30 @@ LimitOption = Annotated[int | None, typer.Option("--limit", min=1, help="At most
 OffsetOption = Annotated[int, typer.Option("--offset", min=0, help="Skip this many items of each list.")]
 RegionOption = Annotated[str | None, typer.Option("--region", help="Jurisdiction, e.g. 四川省 (reads short forms).")]
 YearOption = Annotated[int | None, typer.Option("--year", min=1900, max=2100)]
+CsvOption = Annotated[Path | None, typer.Option(
+    "--csv", dir_okay=False, help="Write the answer's main table (or --table) to this CSV file (UTF-8 with BOM).")]
+XlsxOption = Annotated[Path | None, typer.Option(
+    "--xlsx", dir_okay=False, help="Write every table of the answer to this Excel workbook, one sheet each.")]
+TableOption = Annotated[str | None, typer.Option("--table", help="The table --csv writes (README: Tables out).")]
 CLIP = 60
 
 
+@dataclass(frozen=True)
+class Export:
+    """Where an answer goes besides the terminal: files of its tables (every item, unless --limit)."""
+
+    csv: Path | None = None
+    xlsx: Path | None = None
+    table: str | None = None
+
+    @property
+    def wanted(self) -> bool:
+        return bool(self.csv or self.xlsx)
+
+
 def _answer[A: Answer](store: Path, ask: Callable[[EmbeddedStore], A], as_json: bool,
-                       show: Callable[[A], None]) -> None:
-    """Ask the question of the store; print the answer as JSON or through its renderer."""
+                       show: Callable[[A], None], export: Export = Export()) -> None:
+    """Ask the question of the store; print the answer as JSON or through its renderer, or write its tables."""
     with open_store(store) as db:
         try:
             answer = ask(db)
@@ -54,10 +78,34 @@ def _answer[A: Answer](store: Path, ask: Callable[[EmbeddedStore], A], as_json: 
             _explain(exc)
         except ValueError as exc:
             fail(str(exc), code=2)
-    if as_json:
+    if export.wanted:
+        _write_tables(answer, export)
+    elif as_json:
         print(answer.model_dump_json(indent=1))
     else:
         show(answer)
+
+
+def _write_tables(answer: Answer, export: Export) -> None:
+    tables = tables_of(answer, "zh" if Settings.lang == "zh" else "en")
+    try:
+        chosen = pick(tables, export.table)
+    except ValueError as exc:
+        fail(f"--table {export.table}: {exc}", code=2)
+    for path, body, what in ((export.csv, lambda: csv_bytes(chosen), f"{len(chosen.rows)} rows of {chosen.name}"),
+                             (export.xlsx, lambda: xlsx_bytes(tables, title=path_title(answer)),
+                              ", ".join(f"{t.name} {len(t.rows)}" for t in tables))):
+        if path is None:
+            continue
+        try:
+            path.write_bytes(body())
+        except OSError as exc:
+            fail(f"{path}: cannot write ({exc.strerror or exc})")
+        say(out, tr("wrote", "已写入"), "", f"{path} ({what})")
+
+
+def path_title(answer: Answer) -> str:
+    return type(answer).__name__.removesuffix("Answer").lower() or "policykg"
 
 
 def _explain(exc: queries.QueryError) -> None:
@@ -70,8 +118,8 @@ def _explain(exc: queries.QueryError) -> None:
             case EntityCandidate():
                 label = candidate.name or candidate.id
         where = f" ({candidate.region})" if candidate.region else ""
-        err.print(f"  candidate: {label}{where}  [{candidate.id}]", highlight=False, markup=False)
-    fail(exc.message, code=1 if isinstance(exc, queries.NotFound) else 2)
+        err.print(f"  {tr('candidate', '候选')}: {label}{where}  [{candidate.id}]", highlight=False, markup=False)
+    fail(exc.text(Settings.lang), code=1 if isinstance(exc, queries.NotFound) else 2)
 
 
 def _clip(text: Any, width: int = CLIP) -> str:
@@ -104,12 +152,15 @@ def obligations(
     as_json: JsonOption = False,
     limit: LimitOption = None,
     offset: OffsetOption = 0,
+    csv: CsvOption = None,
+    xlsx: XlsxOption = None,
+    table: TableOption = None,
 ) -> None:
     """The provisions an agency leads or supports, grouped by document and year."""
     if role not in (None, "lead", "support"):
-        fail("--role must be lead or support", code=2)
+        fail(tr("--role must be lead or support", "--role 只能是 lead(牵头)或 support(配合)"), code=2)
     _answer(store, lambda db: queries.obligations(db, agency, role, year, region, follow_succession, limit, offset),
-            as_json, _show_obligations)
+            as_json, _show_obligations, Export(csv, xlsx, table))
 
 
 def _show_obligations(answer: ObligationsAnswer) -> None:
@@ -142,9 +193,13 @@ def lineage(
     as_json: JsonOption = False,
     limit: LimitOption = None,
     offset: OffsetOption = 0,
+    csv: CsvOption = None,
+    xlsx: XlsxOption = None,
+    table: TableOption = None,
 ) -> None:
     """Upstream and downstream chains (derives from / continues) with scores and quoted evidence."""
-    _answer(store, lambda db: queries.lineage(db, provision, depth, limit, offset), as_json, _show_lineage)
+    _answer(store, lambda db: queries.lineage(db, provision, depth, limit, offset), as_json, _show_lineage,
+            Export(csv, xlsx, table))
 
 
 def _show_lineage(answer: LineageAnswer) -> None:
@@ -177,13 +232,23 @@ def _cite(prov: ProvisionBrief | ProvisionRef) -> str:
 @app.command()
 def cascade(
     ref: Annotated[str, typer.Argument(help="A provincial provision (川办发〔2020〕53号:13) or a document.")],
+    matrix: Annotated[bool, typer.Option("--matrix", help="The coverage matrix: the document's tasks × the cities "
+                                         "(and counties with documents): taken up, not taken up, no document.")]
+    = False,
     store: StoreOption = DEFAULT_STORE,
     as_json: JsonOption = False,
     limit: LimitOption = None,
     offset: OffsetOption = 0,
+    csv: CsvOption = None,
+    xlsx: XlsxOption = None,
+    table: TableOption = None,
 ) -> None:
     """Lower-level provisions derived from it, by region, with coverage and wording changes."""
-    _answer(store, lambda db: queries.cascade(db, ref, limit, offset), as_json, _show_cascade)
+    export = Export(csv, xlsx, table)
+    if matrix:
+        _answer(store, lambda db: queries.coverage_matrix(db, ref), as_json, _show_matrix, export)
+    else:
+        _answer(store, lambda db: queries.cascade(db, ref, limit, offset), as_json, _show_cascade, export)
 
 
 def _show_cascade(answer: CascadeAnswer) -> None:
@@ -211,6 +276,44 @@ def _show_cascade(answer: CascadeAnswer) -> None:
                   highlight=False, markup=False)
 
 
+MARKS = {"taken up": "✓", "not taken up": "✗", "no document": "?"}
+
+
+def _show_matrix(answer: CoverageMatrixAnswer) -> None:
+    doc = answer.document
+    name = answer.provision.cite if answer.provision else " ".join(x for x in (doc.doc_number, doc.title) if x)
+    out.print(f"[bold]{escape(name)}[/bold]", highlight=False)
+    if answer.note:
+        out.print(tr(answer.note, "覆盖矩阵只对省级和国家级文件绘制(列为其下级地区)"), highlight=False, markup=False)
+        return
+    counts = answer.counts
+    out.print(tr(f"{counts.tasks} tasks; {counts.with_documents} of {counts.columns} {answer.level} jurisdictions "
+                 f"have a document that could take them up; {counts.taken_up} tasks taken up somewhere",
+                 f"任务 {counts.tasks} 项;{counts.columns} 个下级地区中 {counts.with_documents} 个收录了可落实的文件;"
+                 f"{counts.taken_up} 项任务至少一地落实"), highlight=False, markup=False)
+    shown = [c for c in answer.columns if c.documents]
+    table = Table(tr("item", "条目"), tr("task", "任务"), tr("share", "落实比例"),
+                  *[c.region + (f" ({c.parent})" if c.parent else "") for c in shown],
+                  title=tr("✓ taken up (best score)  ✗ not taken up", "✓ 已落实(最高得分)  ✗ 未落实"),
+                  title_justify="left")
+    index = {c.region: k for k, c in enumerate(answer.columns)}
+    for row in answer.rows:
+        cells = [row.cells[index[c.region]] for c in shown]
+        share = "" if row.share is None else f"{row.taken_up}/{row.with_documents}"
+        _row(table, row.task.label, _clip(row.task.heading or row.task.cite, 24), share,
+             *[MARKS[cell.status] + (f" {_score(cell.score)}" if cell.score is not None else "") for cell in cells])
+    out.print(table)
+    for column in shown:
+        share = "" if column.share is None else f" ({column.share:.0%})"
+        out.print(tr(f"  {column.region}: {column.taken_up} of {len(answer.rows)} tasks{share}",
+                     f"  {column.region}:落实 {column.taken_up} / {len(answer.rows)} 项{share}"),
+                  highlight=False, markup=False)
+    missing = [c.region for c in answer.columns if not c.documents]
+    if missing:
+        out.print(tr(f"? no document loaded (nothing can be said of them): {'、'.join(missing)}",
+                     f"? 未收录文件(无从判断是否落实):{'、'.join(missing)}"), highlight=False, markup=False)
+
+
 def _target_words(change: TargetChange) -> str:
     before = change.before.words if change.before else None
     after = change.after.words if change.after else None
@@ -222,23 +325,50 @@ def _target_words(change: TargetChange) -> str:
 
 @app.command()
 def compare(
-    year_a: Annotated[int, typer.Argument(min=1900, max=2100, help="The earlier year.")],
-    year_b: Annotated[int, typer.Argument(min=1900, max=2100, help="The later year.")],
-    region: Annotated[str, typer.Option("--region", help="The jurisdiction, e.g. 四川省.")],
+    years: Annotated[list[int] | None, typer.Argument(
+        min=1900, max=2100, help="Two years (what was kept, added, dropped), or more (a timeline across them); "
+        "none: a timeline of every year with documents.")] = None,
+    region: Annotated[str, typer.Option("--region", help="The jurisdiction, e.g. 四川省.")] = "",
     store: StoreOption = DEFAULT_STORE,
     as_json: JsonOption = False,
     limit: LimitOption = None,
     offset: OffsetOption = 0,
+    csv: CsvOption = None,
+    xlsx: XlsxOption = None,
+    table: TableOption = None,
 ) -> None:
-    """What a jurisdiction kept, added and dropped between two years, by provision and by theme."""
-    _answer(store, lambda db: queries.compare(db, region, year_a, year_b, limit, offset), as_json, _show_compare)
+    """What a jurisdiction kept, added and dropped between two years; with more years, or none, a timeline.
+
+    Two years: provisions kept (continued), added and dropped, by provision and by theme, with target changes.
+    More years (or none: every year with documents): provisions per year and what carried on between years
+    with documents; a year without documents is never read as dropping anything."""
+    if not region:
+        fail(tr("give the jurisdiction: --region 四川省", "请用 --region 指定地区,如 --region 四川省"), code=2)
+    years = sorted(set(years or []))
+    export = Export(csv, xlsx, table)
+    if len(years) == 2:
+        _answer(store, lambda db: queries.compare(db, region, years[0], years[1], limit, offset), as_json,
+                _show_compare, export)
+    elif len(years) == 1:
+        fail(tr("give two years to compare, or more for a timeline", "请给出两个年份进行比较,或更多年份查看时间线"),
+             code=2)
+    else:
+        _answer(store, lambda db: queries.timeline(db, region, years or None), as_json, _show_timeline, export)
 
 
 def _show_compare(answer: CompareAnswer) -> None:
     counts = answer.counts
-    out.print(f"[bold]{answer.region} {answer.year_a} → {answer.year_b}[/bold]: "
-              f"{counts.provisions_a} → {counts.provisions_b} provisions; kept {counts.kept}, "
-              f"added {counts.added}, dropped {counts.dropped}", highlight=False)
+    out.print(f"[bold]{answer.region} {answer.year_a} → {answer.year_b}[/bold]: " + escape(tr(
+        f"{counts.provisions_a} → {counts.provisions_b} provisions; {counts.carried} of {answer.year_a}'s carried "
+        f"forward by {counts.kept} of {answer.year_b}'s ({counts.pairs} links), added {counts.added}, dropped "
+        f"{counts.dropped}", f"条款 {counts.provisions_a} → {counts.provisions_b};{answer.year_a} 年 {counts.carried} "
+        f"条由 {answer.year_b} 年 {counts.kept} 条延续(延续关系 {counts.pairs} 条),新增 {counts.added},"
+        f"未延续 {counts.dropped}")), highlight=False)
+    if answer.note:
+        sides = ((answer.year_a, answer.documents_a), (answer.year_b, answer.documents_b))
+        empty = "、".join(str(y) for y, docs in sides if not docs)
+        out.print(tr(answer.note, f"{answer.region}在 {empty} 年未收录文件,不计新增或删除"),
+                  highlight=False, markup=False)
     for doc in answer.documents_a + answer.documents_b:
         out.print(f"  {doc.year}: {doc.doc_number or ''} {doc.title}", highlight=False, markup=False)
     kept = Table(str(answer.year_a), str(answer.year_b), "score", "target changes",
@@ -261,11 +391,90 @@ def _show_compare(answer: CompareAnswer) -> None:
     out.print(themes)
 
 
+def _show_timeline(answer: TimelineAnswer) -> None:
+    out.print(f"[bold]{escape(answer.region)}[/bold]: " + escape(tr(
+        f"{len(answer.years)} years, {len(answer.steps)} steps between years with documents",
+        f"{len(answer.years)} 个年份,有文件的年份之间比较 {len(answer.steps)} 次")), highlight=False)
+    table = Table(tr("year", "年份"), tr("documents", "文件"), tr("provisions", "条款"),
+                  tr("continuing the year before", "延续上一年份"), tr("added", "新增"),
+                  tr("not continued next", "其后未延续"), title_justify="left")
+    for y in answer.years:
+        docs = "、".join(d.doc_number or d.title or d.id for d in y.documents) or tr("no documents", "无文件")
+        _row(table, y.year, _clip(docs, 40), y.provisions, _count(y.continuing), _count(y.added),
+             _count(y.not_continued))
+    out.print(table)
+    for step in answer.steps:
+        skipped = tr(f" (no documents in {', '.join(map(str, step.skipped))})",
+                     f"(其间 {'、'.join(map(str, step.skipped))} 年无文件)") if step.skipped else ""
+        out.print(tr(f"{step.year_a} → {step.year_b}{skipped}: {step.carried} of {step.provisions_a} provisions "
+                     f"carried forward by {step.kept} of {step.provisions_b}; added {step.added}, dropped "
+                     f"{step.dropped} ({step.pairs} links)",
+                     f"{step.year_a} → {step.year_b}{skipped}:{step.provisions_a} 条中 {step.carried} 条由 "
+                     f"{step.provisions_b} 条中的 {step.kept} 条延续;新增 {step.added},未延续 {step.dropped}"
+                     f"(延续关系 {step.pairs} 条)"), highlight=False, markup=False)
+    if answer.missing:
+        out.print(tr(f"no documents of {answer.region} in {', '.join(map(str, answer.missing))}: not counted as "
+                     "dropping anything", f"{'、'.join(map(str, answer.missing))} 年未收录{answer.region}的文件,"
+                     "不计为删除"), highlight=False, markup=False)
+
+
+def _count(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
 def _items(provisions: list[ProvisionBrief], targets: list[ThemeTarget]) -> str:
     text = " ".join(p.label or p.id for p in provisions)
     if targets:
         text += "; targets: " + "、".join(t.words or "" for t in targets)
     return _clip(text, 40)
+
+
+# --- document ----------------------------------------------------------------------------------
+
+
+@app.command()
+def document(
+    ref: Annotated[str, typer.Argument(help="A document: its 文号, title, file name or id.")],
+    cite: Annotated[str | None, typer.Option("--cite", help="Print only its citation: chinese, bibtex or csl.")] = None,
+    store: StoreOption = DEFAULT_STORE,
+    as_json: JsonOption = False,
+    csv: CsvOption = None,
+    xlsx: XlsxOption = None,
+    table: TableOption = None,
+) -> None:
+    """A document's metadata (issuers, 文号, signing and publication dates, region, source), how to cite it
+    (发文机关《标题》（文号），日期; BibTeX; CSL-JSON) and its provisions with who leads and supports each."""
+    if cite not in (None, "chinese", "bibtex", "csl"):
+        fail(tr("--cite must be chinese, bibtex or csl", "--cite 只能是 chinese、bibtex 或 csl"), code=2)
+
+    def show(answer: DocumentTextAnswer) -> None:
+        _show_document(answer, cite)
+
+    _answer(store, lambda db: queries.document_text(db, ref), as_json, show, Export(csv, xlsx, table))
+
+
+def _show_document(answer: DocumentTextAnswer, cite: str | None) -> None:
+    c = answer.citation
+    if cite:
+        print(c.chinese if cite == "chinese" else c.bibtex if cite == "bibtex" else
+              json.dumps(c.csl, ensure_ascii=False, indent=1))
+        return
+    d = answer.document
+    out.print(f"[bold]{escape(d.title or d.id)}[/bold]", highlight=False)
+    facts = [(tr("issuers", "发文机关"), "、".join(answer.issuers)), (tr("doc number", "文号"), d.doc_number),
+             (tr("signed", "成文日期"), answer.signed), (tr("published", "发布日期"), answer.published),
+             (tr("region", "地区"), d.region), (tr("level", "层级"), d.level), (tr("source", "来源文件"), d.source),
+             (tr("pages", "页数"), answer.pages)]
+    for label, value in facts:
+        if value:
+            out.print(f"  {label}: {value}", highlight=False, markup=False)
+    out.print(tr("cite as:", "引用:") + " " + c.chinese, highlight=False, markup=False)
+    table = Table(tr("item", "条目"), tr("heading", "标题"), tr("leads", "牵头"), tr("supports", "配合"),
+                  title=tr(f"{len(answer.provisions)} provisions", f"条款 {len(answer.provisions)} 项"),
+                  title_justify="left")
+    for p in answer.provisions:
+        _row(table, p.label, _clip(p.heading, 30), _clip("、".join(p.leads), 30), _clip("、".join(p.supports), 40))
+    out.print(table)
 
 
 # --- search -------------------------------------------------------------------------------------
@@ -282,12 +491,18 @@ def search(
     program: Annotated[str | None, typer.Option("--program", help="Only provisions naming it.")] = None,
     store: StoreOption = DEFAULT_STORE,
     as_json: JsonOption = False,
-    limit: Annotated[int, typer.Option("--limit", min=1)] = 20,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most this many (default 20; every hit "
+                                              "with --csv or --xlsx).")] = None,
     offset: OffsetOption = 0,
+    csv: CsvOption = None,
+    xlsx: XlsxOption = None,
+    table: TableOption = None,
 ) -> None:
     """Full-text search over provisions, with filters."""
-    _answer(store, lambda db: queries.search(db, text, region, year, level, agency, facility_type, program, limit,
-                                             offset), as_json, _show_search)
+    export = Export(csv, xlsx, table)
+    shown = limit if limit is not None or export.wanted else 20
+    _answer(store, lambda db: queries.search(db, text, region, year, level, agency, facility_type, program, shown,
+                                             offset), as_json, _show_search, export)
 
 
 def _show_search(answer: SearchAnswer) -> None:
@@ -313,9 +528,13 @@ def entity(
     as_json: JsonOption = False,
     limit: Annotated[int, typer.Option("--limit", min=1)] = 50,
     offset: OffsetOption = 0,
+    csv: CsvOption = None,
+    xlsx: XlsxOption = None,
+    table: TableOption = None,
 ) -> None:
     """An entity by any of its names, with its neighbours."""
-    _answer(store, lambda db: queries.entity(db, name, kind, region, limit, offset), as_json, _show_entity)
+    _answer(store, lambda db: queries.entity(db, name, kind, region, limit, offset), as_json, _show_entity,
+            Export(csv, xlsx, table))
 
 
 def _show_entity(answer: EntityAnswer) -> None:

@@ -18,6 +18,7 @@ import networkx as nx
 from .atomic import write_atomic
 from .bulk import export_cypher, export_neo4j_csv
 from .rdf import export_jsonld, export_turtle
+from .spreadsheets import export_tables
 from .store import GraphStore
 
 
@@ -64,6 +65,7 @@ EXPORTERS = {
     "node-link": export_node_link,
     "graphml": export_graphml,
     "neo4j-csv": export_neo4j_csv,  # a folder for `neo4j-admin database import`
+    "tables": export_tables,  # a folder of CSV tables for Excel, R, Stata (UTF-8 with BOM, names beside ids)
     "cypher": export_cypher,  # a .cypherl script
     "turtle": export_turtle,
     "jsonld": export_jsonld,

@@ -14,9 +14,13 @@ from .detail import document, documents, provision
 from .entity import entity
 from .index import QueryIndex, index_for
 from .lineage import lineage
+from .matrix import coverage_matrix
 from .obligations import obligations
+from .reader import document_text
 from .resolve import resolve_document, resolve_provision
 from .search import search
+from .suggest import resolve_region
+from .timeline import timeline
 
 __all__ = [
     "Ambiguous",
@@ -26,7 +30,9 @@ __all__ = [
     "answers",
     "cascade",
     "compare",
+    "coverage_matrix",
     "document",
+    "document_text",
     "documents",
     "entity",
     "index_for",
@@ -35,5 +41,7 @@ __all__ = [
     "provision",
     "resolve_document",
     "resolve_provision",
+    "resolve_region",
     "search",
+    "timeline",
 ]

@@ -325,6 +325,100 @@ class CascadeAnswer(Answer):
     coverage: Coverage
 
 
+# --- coverage matrix -----------------------------------------------------------------------------
+
+CellStatus = Literal["taken up", "not taken up", "no document"]
+"""``no document``: no document of the jurisdiction from the task's year on is loaded, so nothing
+can be said of it (never the same as ``not taken up``)."""
+
+
+class MatrixLink(Answer):
+    """A provision of a lower jurisdiction that derives from the task."""
+
+    provision: ProvisionBrief
+    document: DocRef
+    score: float | None
+    """The score of the provision's DERIVES_FROM edge."""
+    depth: int
+    """1 when it derives from the task directly; 2 through one intermediate level's provision, …"""
+    via: ProvisionBrief | None
+    """The intermediate provision it derives from when ``depth`` > 1."""
+
+
+class MatrixCell(Answer):
+    region: str
+    """The column's jurisdiction."""
+    status: CellStatus
+    score: float | None
+    """The best score of the cell's links."""
+    links: list[MatrixLink]
+    """Best score first."""
+
+
+class MatrixRow(Answer):
+    """A task of the document and, per column, whether the jurisdiction took it up."""
+
+    task: ProvisionBrief
+    section: str | None
+    """The title of the section the task stands in."""
+    cells: list[MatrixCell]
+    """One per column, in the order of ``columns``."""
+    taken_up: int
+    """Jurisdictions of the main level (``CoverageMatrixAnswer.level``) that took the task up."""
+    with_documents: int
+    """Jurisdictions of the main level with a document loaded from the task's year on."""
+    share: float | None
+    """``taken_up`` / ``with_documents``; ``None`` when no jurisdiction of the level has a document."""
+
+
+class MatrixColumn(Answer):
+    region: str
+    level: str
+    """city (province for a national document), or county for a county with a loaded document."""
+    parent: str | None
+    """The column a county's column belongs to."""
+    documents: list[DocRef]
+    """Loaded documents of the jurisdiction (and below it) from the root document's year on: the ones
+    that could take a task up."""
+    earlier_documents: int
+    """Loaded documents of the jurisdiction dated before the root document (they cannot take it up)."""
+    taken_up: int
+    """Tasks the jurisdiction took up."""
+    share: float | None
+    """``taken_up`` / the tasks; ``None`` when no document is loaded (nothing can be said)."""
+
+
+class MatrixCounts(Answer):
+    tasks: int
+    columns: int
+    """Columns of the main level."""
+    with_documents: int
+    """Columns of the main level with a document that could take a task up."""
+    taken_up: int
+    """Tasks taken up by at least one jurisdiction."""
+    cells_taken_up: int
+    """Cells of the main level taken up."""
+
+
+class CoverageMatrixAnswer(Answer):
+    """A higher-level document's tasks (rows) against the lower jurisdictions (columns)."""
+
+    document: DocRef
+    provision: ProvisionBrief | None
+    """The provision asked about, when one was (the matrix then has its one row)."""
+    scope: str | None
+    """The document's jurisdiction."""
+    level: Literal["city", "province"] | None
+    """The main level of the columns (``None`` with a ``note`` when none are counted)."""
+    columns: list[MatrixColumn]
+    """The main level's jurisdictions by name, each followed by its loaded counties."""
+    rows: list[MatrixRow]
+    """The tasks in the document's order."""
+    counts: MatrixCounts
+    note: str | None
+    """Why there are no columns: the matrix is drawn below provincial and national documents."""
+
+
 # --- obligations ---------------------------------------------------------------------------------
 
 
@@ -420,14 +514,30 @@ class CompareCounts(Answer):
     provisions_a: int
     provisions_b: int
     kept: int
+    """Provisions of ``year_b`` that continue one of ``year_a`` (provisions, not pairs)."""
+    carried: int
+    """Provisions of ``year_a`` that one of ``year_b`` continues."""
+    pairs: int
+    """CONTINUES links between the two years (a provision may continue several, or be continued by several)."""
     added: int
+    """Provisions of ``year_b`` continuing none of ``year_a`` (0 when ``year_a`` has no documents)."""
     dropped: int
+    """Provisions of ``year_a`` nothing of ``year_b`` continues (0 when ``year_b`` has no documents)."""
+
+
+CompareStatus = Literal[
+    "compared", "no documents in the earlier year", "no documents in the later year", "no documents in either year"
+]
+"""Whether both years have documents of the region: a year without documents is never read as dropping anything."""
 
 
 class CompareAnswer(Answer):
     region: str
     year_a: int
     year_b: int
+    status: CompareStatus
+    note: str | None
+    """Why nothing is counted added or dropped: a year has no documents of the region."""
     documents_a: list[DocRef]
     documents_b: list[DocRef]
     counts: CompareCounts
@@ -440,7 +550,52 @@ class CompareAnswer(Answer):
     """Provisions of ``year_a`` that nothing of ``year_b`` continues."""
     themes: Page[Theme]
     target_changes: Page[ComparedTargetChange]
-    """The target changes of the kept pairs, without the unchanged ones."""
+    """The target changes of the kept pairs, without the unchanged ones, each pair of targets once."""
+
+
+class TimelineYear(Answer):
+    year: int
+    documents: list[DocRef]
+    provisions: int
+    continuing: int | None
+    """Provisions continuing one of the previous year with documents (``None`` for the first such year or a
+    year without documents)."""
+    added: int | None
+    """Provisions continuing none of the previous year with documents (``None`` as for ``continuing``)."""
+    not_continued: int | None
+    """Provisions the next year with documents does not continue (``None`` for the last such year or a year
+    without documents)."""
+
+
+class TimelineStep(Answer):
+    """Two consecutive years with documents (years between them without documents are ``skipped``)."""
+
+    year_a: int
+    year_b: int
+    skipped: list[int]
+    """Asked years between the two that have no documents of the region."""
+    provisions_a: int
+    provisions_b: int
+    carried: int
+    """Provisions of ``year_a`` continued in ``year_b``."""
+    kept: int
+    """Provisions of ``year_b`` continuing one of ``year_a``."""
+    added: int
+    dropped: int
+    pairs: int
+    """CONTINUES links between the two years."""
+
+
+class TimelineAnswer(Answer):
+    """A jurisdiction's provisions across years: how many each year, and what carried on from one year with
+    documents to the next."""
+
+    region: str
+    years: list[TimelineYear]
+    """The years asked (every year with loaded documents of the region by default), earliest first."""
+    missing: list[int]
+    """Asked years without documents of the region (never counted as dropping anything)."""
+    steps: list[TimelineStep]
 
 
 # --- search --------------------------------------------------------------------------------------
@@ -526,6 +681,81 @@ class DocumentsAnswer(Answer):
 class DocumentAnswer(Answer):
     document: DocRef
     provisions: Page[ProvisionBrief]
+
+
+MarkKind = Literal["field", "section", "provision", "lead", "support", "target", "mention", "citation", "derives_from",
+                   "continues", "derived_by", "continued_by"]
+
+
+class Mark(Answer):
+    """A span of a document's source text and what the graph says of it."""
+
+    kind: MarkKind
+    """field: where a metadata field (title, doc_number, issuer, signed…: ``label``) was read; lead/support: an
+    agency's role; derives_from/continues: words of a lineage link to another document's
+    provision; derived_by/continued_by: words a later or lower provision took from this one."""
+    span: list[int]
+    """[start, end) in the source text."""
+    label: str
+    """What the mark says: 牵头：四川省医疗保障局, 落实 川办发〔2020〕53号 (十三)…"""
+    provision: str | None
+    """The provision the span stands in."""
+    ref: str | None
+    """The id it points to: the agency, the linked provision, the cited document."""
+    score: float | None
+
+
+class ProvisionText(Answer):
+    """One provision of a document as the reader lists it."""
+
+    id: str
+    cite: str
+    label: str | None
+    path: str | None
+    """Where it stands in the provision tree: 二/（三）/1."""
+    heading: str | None
+    section: str | None
+    span: list[int] | None
+    page: int | None
+    """The page it starts on (paged formats: PDF, OCR), 1-based."""
+    text: str | None
+    leads: list[str]
+    supports: list[str]
+    targets: list[str]
+    """The targets' words."""
+
+
+class Citation(Answer):
+    """How to cite the document."""
+
+    chinese: str
+    """The usual Chinese form: 发文机关《标题》（文号），发文日期。"""
+    bibtex: str
+    csl: dict[str, Any]
+    """CSL-JSON (one item), for Zotero and citeproc."""
+
+
+class DocumentTextAnswer(Answer):
+    """A loaded document to read: its source text, with the graph's provisions, roles, targets and links marked."""
+
+    document: DocRef
+    issuers: list[str]
+    """Every issuing body, the lead first."""
+    signed: str | None
+    """The signing (成文) date, ISO."""
+    published: str | None
+    """The publication (发布) date, ISO."""
+    pages: int | None
+    """Pages of the source file (paged formats)."""
+    path: str | None
+    """The path the file was read from at build time."""
+    field_sources: dict[str, str]
+    """Where each metadata field was read: text, header, signature, front matter, portal table…"""
+    text: str
+    marks: list[Mark]
+    """By start, longer spans first."""
+    provisions: list[ProvisionText]
+    citation: Citation
 
 
 class ProvisionAnswer(Answer):

@@ -22,6 +22,7 @@ from .common import (
 )
 from .index import QueryIndex, index_for
 from .resolve import resolve_document, resolve_provision
+from .suggest import no_document
 
 
 def cascade(store: Any, ref: str, limit: int | None = None, offset: int = 0) -> CascadeAnswer:
@@ -61,7 +62,7 @@ def _roots(idx: QueryIndex, ref: str) -> tuple[list[str], str, bool]:
     try:
         doc_id = resolve_document(idx, ref)
     except NotFound:
-        raise NotFound(f"no provision or document {ref!r}") from None
+        raise no_document(idx, ref, "provision or document", "条款或文件") from None
     return list(idx.provisions_of.get(doc_id, [])), doc_id, False
 
 

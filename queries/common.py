@@ -27,12 +27,20 @@ if TYPE_CHECKING:
 
 
 class QueryError(Exception):
-    """A question that cannot be answered as asked; ``candidates`` says what would resolve it."""
+    """A question that cannot be answered as asked; ``candidates`` says what would resolve it,
+    ``suggestions`` the nearest names (did you mean…), ``zh`` the message in Chinese."""
 
-    def __init__(self, message: str, candidates: Sequence[Candidate] = ()):
+    def __init__(self, message: str, candidates: Sequence[Candidate] = (), *, zh: str | None = None,
+                 suggestions: Sequence[str] = ()):
         super().__init__(message)
         self.message = message
         self.candidates = list(candidates)
+        self.zh = zh
+        self.suggestions = list(suggestions)
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang`` (zh or en; English where no Chinese is written)."""
+        return self.zh if lang == "zh" and self.zh else self.message
 
 
 class NotFound(QueryError):

@@ -17,6 +17,7 @@ from .answers import (
     CompareAnswer,
     CompareCounts,
     ComparedTargetChange,
+    CompareStatus,
     KeptPair,
     Named,
     Status,
@@ -25,8 +26,9 @@ from .answers import (
     ThemeTarget,
 )
 from .changes import target_changes, targets_of
-from .common import NotFound, doc_ref, extend, method_of, page, provision_brief, provision_ref, score_of, walk_edges
+from .common import doc_ref, extend, method_of, page, provision_brief, provision_ref, score_of, walk_edges
 from .index import QueryIndex, index_for
+from .suggest import no_region
 
 THEME_KINDS: dict[str, ThemeKind] = {NodeKind.PROGRAM: "program", NodeKind.FACILITY_TYPE: "facility_type"}
 
@@ -37,7 +39,7 @@ def compare(
     idx = index_for(store)
     name = idx.region_name(region)
     if name is None:
-        raise NotFound(f"no region {region!r}")
+        raise no_region(idx, region)
     docs_a, docs_b = _documents(idx, name, year_a), _documents(idx, name, year_b)
     provs_a = [p for d in docs_a for p in idx.provisions_of.get(d, [])]
     provs_b = [p for d in docs_b for p in idx.provisions_of.get(d, [])]
@@ -45,25 +47,58 @@ def compare(
     kept_b = {b for b, _, _ in pairs}
     kept_a = {a for _, a, _ in pairs}
     kept = [_kept(idx, b, a, edge) for b, a, edge in pairs]
-    themes = _section_themes(idx, provs_a, provs_b, pairs) + _entity_themes(idx, provs_a, provs_b)
-    changes = [extend(c, ComparedTargetChange, provision_a=k.a.id, provision_b=k.b.id)
-               for k in kept for c in k.target_changes if c.change != "same"]
+    status = compare_status(bool(docs_a), bool(docs_b))
+    both = status == "compared"  # a year without documents adds or drops nothing: there is nothing to compare
+    themes = _section_themes(idx, provs_a, provs_b, pairs) + _entity_themes(idx, provs_a, provs_b) if both else []
+    added = [p for p in provs_b if p not in kept_b] if docs_a else []
+    dropped = [p for p in provs_a if p not in kept_a] if docs_b else []
     return CompareAnswer(
         region=name,
         year_a=year_a,
         year_b=year_b,
+        status=status,
+        note=None if both else _note(name, year_a, year_b, docs_a, docs_b),
         documents_a=[doc_ref(idx, d) for d in docs_a],
         documents_b=[doc_ref(idx, d) for d in docs_b],
-        counts=CompareCounts(provisions_a=len(provs_a), provisions_b=len(provs_b), kept=len(kept),
-                             added=len(set(provs_b) - kept_b), dropped=len(set(provs_a) - kept_a)),
+        counts=CompareCounts(provisions_a=len(provs_a), provisions_b=len(provs_b), kept=len(kept_b),
+                             carried=len(kept_a), pairs=len(pairs), added=len(added), dropped=len(dropped)),
         limit=limit,
         offset=offset,
         kept=page(kept, limit, offset),
-        added=page([provision_ref(idx, p) for p in provs_b if p not in kept_b], limit, offset),
-        dropped=page([provision_ref(idx, p) for p in provs_a if p not in kept_a], limit, offset),
+        added=page([provision_ref(idx, p) for p in added], limit, offset),
+        dropped=page([provision_ref(idx, p) for p in dropped], limit, offset),
         themes=page(themes, limit, offset),
-        target_changes=page(changes, limit, offset),
+        target_changes=page(_distinct_changes(kept), limit, offset),
     )
+
+
+def compare_status(has_a: bool, has_b: bool) -> CompareStatus:
+    if has_a and has_b:
+        return "compared"
+    if has_a:
+        return "no documents in the later year"
+    return "no documents in the earlier year" if has_b else "no documents in either year"
+
+
+def _note(region: str, year_a: int, year_b: int, docs_a: list[str], docs_b: list[str]) -> str:
+    years = [str(y) for y, docs in ((year_a, docs_a), (year_b, docs_b)) if not docs]
+    return (f"no documents of {region} from {' or '.join(years)} are loaded, so nothing is counted as added or "
+            "dropped")
+
+
+def _distinct_changes(kept: list[KeptPair]) -> list[ComparedTargetChange]:
+    """The kept pairs' target changes, without the unchanged ones, each pair of targets once: a provision
+    continued by several of the later year would otherwise repeat its targets' changes."""
+    seen: set[tuple[str | None, str | None]] = set()
+    changes = []
+    for k in kept:
+        for c in k.target_changes:
+            which = (c.before.id if c.before else None, c.after.id if c.after else None)
+            if c.change == "same" or which in seen:
+                continue
+            seen.add(which)
+            changes.append(extend(c, ComparedTargetChange, provision_a=k.a.id, provision_b=k.b.id))
+    return changes
 
 
 def _documents(idx: QueryIndex, region: str, year: int) -> list[str]:

@@ -8,9 +8,10 @@ from policykg.graph.model import EdgeKind
 
 from .answers import DocumentAnswer, DocumentsAnswer, ProvisionAnswer
 from .changes import agencies_of, targets_of
-from .common import NotFound, doc_ref, node_brief, page, provision_brief, provision_ref, responsible_agency
+from .common import doc_ref, node_brief, page, provision_brief, provision_ref, responsible_agency
 from .index import index_for
 from .resolve import resolve_document, resolve_provision
+from .suggest import no_region
 
 
 def documents(
@@ -25,7 +26,7 @@ def documents(
     idx = index_for(store)
     scope = idx.region_name(region) if region else None
     if region and scope is None:
-        raise NotFound(f"no region {region!r}")
+        raise no_region(idx, region)
     docs = [
         d for d in idx.documents.values()
         if (year is None or d.get("year") == year) and (level is None or d.get("level") == level)

@@ -17,9 +17,10 @@ from .answers import (
     RoleCounts,
     YearCounts,
 )
-from .common import Ambiguous, NotFound, agency_ref, doc_ref_or_none, extend, provision_ref, window
+from .common import Ambiguous, agency_ref, doc_ref_or_none, extend, provision_ref, window
 from .index import QueryIndex, index_for
 from .resolve import entity_candidate, resolve_entities
+from .suggest import no_agency
 
 ROLES = {"lead": EdgeKind.LEADS, "support": EdgeKind.SUPPORTS}
 
@@ -63,12 +64,12 @@ def obligations(
 def resolve_agency(idx: QueryIndex, name: str, region: str | None = None) -> str:
     found = resolve_entities(idx, name, (NodeKind.AGENCY,), region)
     if not found:
-        hint = "" if region else " (a short form such as 省医保局 needs --region)"
-        raise NotFound(f"no agency {name!r}{' in ' + region if region else ''}{hint}")
+        raise no_agency(idx, name, region)
     if len(found) > 1:
         raise Ambiguous(
             f"{name!r} names {len(found)} agencies; give a region or the full name",
             [entity_candidate(idx, i) for i, _ in found],
+            zh=f"“{name}”可指 {len(found)} 个机构,请指定地区或写出全称",
         )
     return found[0][0]
 

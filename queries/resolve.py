@@ -18,6 +18,7 @@ from policykg.graph.model import NodeKind
 from .answers import EntityCandidate, MatchedBy
 from .common import Ambiguous, NotFound, doc_ref, key, number_key, provision_ref
 from .index import QueryIndex
+from .suggest import no_document, no_provision, no_region
 
 _ITEM = re.compile(
     r"^(?P<doc>.+?)[\s:#]*第?[(\[（]?(?P<num>\d{1,4}|[一二三四五六七八九十百零〇两]{1,6})[)\]）]?[.、条项]?$"
@@ -35,7 +36,7 @@ def resolve_document(idx: QueryIndex, ref: str) -> str:
         return found[0]
     if found:
         raise Ambiguous(f"{ref!r} names {len(found)} documents", [doc_ref(idx, d) for d in found])
-    raise NotFound(f"no document {ref!r} (give its id, 文号, file name or title)")
+    raise no_document(idx, ref)
 
 
 def _document_candidates(idx: QueryIndex, ref: str) -> list[str]:
@@ -68,8 +69,9 @@ def resolve_provision(idx: QueryIndex, ref: str) -> str:
         found = idx.numbered.get((doc_id, number))
         if found:
             return found[0]
-        raise NotFound(f"{doc_part} has no item {num_part}", [provision_ref(idx, p) for p in idx.provisions_of[doc_id]])
-    raise NotFound(f"no provision {ref!r} (give its id, or DOCUMENT:ITEM such as 川办发〔2020〕53号:13)")
+        raise NotFound(f"{doc_part} has no item {num_part}", [provision_ref(idx, p) for p in idx.provisions_of[doc_id]],
+                       zh=f"{doc_part} 没有第 {num_part} 项(下列为该文件的条款)")
+    raise no_provision(idx, ref, _splits(ref))
 
 
 def _splits(ref: str) -> list[tuple[str, str]]:
@@ -119,7 +121,7 @@ def resolve_entities(
         return [(name, "id")]
     scope = idx.region_name(region) if region else None
     if region and scope is None:
-        raise NotFound(f"no region {region!r}")
+        raise no_region(idx, region)
     exact = keep(idx.aliases.get(key(name), set()), scope)
     if exact:
         return [(i, "alias") for i in exact]

@@ -24,6 +24,7 @@ from .answers import SearchAnswer, SearchHit
 from .common import NotFound, key, provision_ref, window
 from .index import QueryIndex, index_for
 from .resolve import resolve_entities
+from .suggest import no_agency, no_region
 
 LEVELS = ("national", "province", "city", "county")
 SNIPPET = 24  # characters of context either side of the first hit
@@ -128,7 +129,7 @@ def _filter(idx: QueryIndex, region, year, level, agency, facility_type, program
     if region or year is not None or level:
         scope = idx.region_name(region) if region else None
         if region and scope is None:
-            raise NotFound(f"no region {region!r}")
+            raise no_region(idx, region)
         narrow({
             pid for (where, when, tier), pids in idx.provision_groups().items()
             if (year is None or when == year) and (level is None or tier == level) and idx.within(where, scope)
@@ -137,7 +138,7 @@ def _filter(idx: QueryIndex, region, year, level, agency, facility_type, program
     if agency:
         ids = [i for i, _ in resolve_entities(idx, agency, (NodeKind.AGENCY,), region)]
         if not ids:
-            raise NotFound(f"no agency {agency!r}")
+            raise no_agency(idx, agency, idx.region_name(region) if region else None)
         narrow({e["target"] for a in ids for e in idx.store.out_edges(a, [EdgeKind.LEADS, EdgeKind.SUPPORTS])})
     for name, kind, label in ((facility_type, NodeKind.FACILITY_TYPE, "facility type"), (program, NodeKind.PROGRAM,
                                                                                           "program")):

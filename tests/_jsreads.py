@@ -552,7 +552,8 @@ class Page:
             if route is None:
                 self.problem(at, f"{name}: api({literal}) asks no route of the API")
                 continue
-            [body] = self.types.openapi["paths"][route]["get"]["responses"]["200"]["content"].values()
+            content = self.types.openapi["paths"][route]["get"]["responses"]["200"]["content"]
+            body = next(v for k, v in content.items() if k.startswith("application/json"))  # not its csv, xlsx
             wanted = str(self.types.of_schema(body["schema"]))
             if declared.removeprefix("Promise<").removesuffix(">") != wanted:
                 self.problem(at, f"{name} is declared to return {declared}, but {route} answers {wanted}")

@@ -153,7 +153,8 @@ def test_openapi_states_the_answer_models(client):
         "/documents": "Page_DocRef_", "/documents/{ref}": "DocumentAnswer", "/provisions/{ref}": "ProvisionAnswer",
         "/provisions/{ref}/lineage": "LineageAnswer", "/cascade/{ref}": "CascadeAnswer",
         "/obligations": "ObligationsAnswer", "/compare": "CompareAnswer", "/search": "SearchAnswer",
-        "/entities": "EntityAnswer",
+        "/entities": "EntityAnswer", "/cascade/{ref}/matrix": "CoverageMatrixAnswer",
+        "/documents/{ref}/text": "DocumentTextAnswer", "/timeline": "TimelineAnswer",
     }
     for name in set(answered.values()) - {"Page_DocRef_"}:
         schema = getattr(m, name).model_json_schema(ref_template="#/components/schemas/{model}")
@@ -209,6 +210,9 @@ ANCHORS = {
     "/compare": {"query": {"region": "四川省"}},
     "/entities": {"query": {"name": "省医保局"}},
     "/search": {"query": {"q": "医院"}},
+    "/cascade/{ref}/matrix": {"path_parameters": {"ref": "川办发〔2020〕53号"}},
+    "/documents/{ref}/text": {"path_parameters": {"ref": "川办发〔2020〕53号"}},
+    "/timeline": {"query": {"region": "四川省"}},
 }
 
 

@@ -104,7 +104,7 @@ def test_an_unforeseen_failure_is_one_line_and_debug_shows_the_traceback() -> No
     (["build"], "error: Missing argument 'paths'. (see policykg build --help)"),
     (["frobnicate"], "error: No such command 'frobnicate'. (see policykg --help)"),
     (["export", "-o", "x", "--format", "xlsx"],
-     "error: --format 'xlsx': unknown; choose one of node-link, graphml, neo4j-csv, cypher, turtle, jsonld"),
+     "error: --format 'xlsx': unknown; choose one of node-link, graphml, neo4j-csv, tables, cypher, turtle, jsonld"),
 ])
 def test_a_bad_option_or_argument_is_one_line_naming_it(args: list[str], line: str) -> None:
     result = run(*args)

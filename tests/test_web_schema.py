@@ -43,14 +43,16 @@ def test_every_field_the_page_reads_is_in_the_schema(page_source, openapi):
                 ("CascadeItem", "derives_from"), ("Coverage", "subdivisions"), ("AgencyChanges", "dropped"),
                 ("ObligationsAnswer", "by_year"), ("Obligation", "role_source"), ("RelatedAgency", "relation"),
                 ("CompareAnswer", "target_changes"), ("Theme", "counterparts"), ("TargetChange", "after"),
-                ("DocRef", "stub"), ("Page_DocRef_", "items")}
+                ("DocRef", "stub"), ("Page_DocRef_", "items"), ("MatrixCell", "links"), ("MatrixColumn", "earlier_documents"),
+                ("MatrixLink", "via"), ("Mark", "span"), ("Citation", "bibtex"), ("DocumentTextAnswer", "field_sources"),
+                ("TimelineStep", "skipped"), ("CompareAnswer", "status"), ("CompareCounts", "carried")}
     assert expected <= page.reads, sorted(expected - page.reads)
 
 
 def test_every_route_the_page_asks_has_a_typed_fetcher(page_source, openapi):
     fetchers = check(page_source, openapi).fetchers
     assert set(fetchers) == {"getDocuments", "getProvision", "getLineage", "getCascade", "getObligations",
-                             "getCompare", "getSearch", "getEntities"}
+                             "getCompare", "getSearch", "getEntities", "getMatrix", "getDocumentText", "getTimeline"}
 
 
 # --- what the check reports ----------------------------------------------------------------------

@@ -1,7 +1,8 @@
 // policykg web pages: a hash router over the HTTP API (same origin). Plain JS, no build step.
-// Every page is a URL: #/search?q=…, #/provision/<ref>, #/cascade/<ref>, #/agency/<ref>?region=…,
-// #/compare?region=…&a=…&b=…  Long lists (lineage, cascade) say how many of how many they show;
-// ?limit=N sets their page size.
+// Every page is a URL: #/search?q=…, #/provision/<ref>, #/cascade/<ref>, #/matrix/<document>,
+// #/document/<ref>?span=START-END, #/agency/<ref>?region=…, #/compare?region=…&a=…&b=…  Long lists
+// (lineage, cascade) say how many of how many they show; ?limit=N sets their page size. Every
+// answer can be taken away as CSV or Excel (the API's ?format=), and the lineage drawing as SVG or PNG.
 //
 // Answers are read as the API's OpenAPI schema states them (the models of policykg/queries/answers.py):
 // a field the schema guarantees is read as it is, not guarded. JSDoc names the schema type of each
@@ -51,25 +52,38 @@
     return qs ? `${h}?${qs}` : h;
   }
 
+  // FastAPI's own 422s list the parameters that failed validation; the page names them in Chinese.
+  const PARAMS = { agency: "机构", region: "地区", year: "年份", year_a: "较早年份", year_b: "较晚年份", years: "年份", q: "检索内容", ref: "条款或文件", limit: "条数", offset: "起始位置", level: "层级", role: "角色", depth: "层数" };
+  function detailText(detail) {
+    if (typeof detail === "string") return detail;
+    const names = arr(detail).map((d) => PARAMS[arr(d?.loc).at(-1)] || arr(d?.loc).at(-1)).filter(Boolean);
+    return names.length ? `参数不正确:${[...new Set(names)].join("、")}` : "请求参数不正确";
+  }
+
   class ApiError extends Error {
-    constructor(status, detail, candidates) {
-      super(typeof detail === "string" ? detail : JSON.stringify(detail));
+    constructor(status, detail, candidates, suggestions) {
+      super(detailText(detail));
       this.status = status;
       this.candidates = arr(candidates);
+      this.suggestions = arr(suggestions);
     }
   }
 
   async function api(path, params) {
     const url = new URL(path.replace(/^\//, ""), API);
-    for (const [k, v] of Object.entries(params || {})) if (v !== undefined && v !== null && v !== "") url.searchParams.set(k, v);
-    const res = await fetch(url, { headers: { Accept: "application/json" } });
+    for (const [k, v] of Object.entries(params || {})) {
+      if (Array.isArray(v)) for (const x of v) url.searchParams.append(k, x); // a list parameter repeats (years=2020&years=2024)
+      else if (v !== undefined && v !== null && v !== "") url.searchParams.set(k, v);
+    }
+    // Chinese pages ask for Chinese messages (the API's Problem.detail follows Accept-Language).
+    const res = await fetch(url, { headers: { Accept: "application/json", "Accept-Language": "zh-CN,zh;q=0.9" } });
     let body = null;
     try { body = await res.json(); } catch { body = null; }
     if (!res.ok) {
       // An error answers a Problem (FastAPI's own 422s too: their detail is a list, and no candidates).
       /** @type {Problem|null} */
       const problem = body;
-      throw new ApiError(res.status, problem?.detail ?? res.statusText, problem?.candidates);
+      throw new ApiError(res.status, problem?.detail ?? res.statusText, problem?.candidates, problem?.suggestions);
     }
     return body ?? {};
   }
@@ -94,6 +108,28 @@
   const getSearch = (params) => api("/search", params);
   /** @returns {Promise<EntityAnswer>} */
   const getEntities = (params) => api("/entities", params);
+  /** @returns {Promise<CoverageMatrixAnswer>} */
+  const getMatrix = (ref) => api(`/cascade/${encodeURIComponent(ref)}/matrix`);
+  /** @returns {Promise<DocumentTextAnswer>} */
+  const getDocumentText = (ref) => api(`/documents/${encodeURIComponent(ref)}/text`);
+  /** @returns {Promise<TimelineAnswer>} */
+  const getTimeline = (params) => api("/timeline", params);
+
+  // "导出 CSV / Excel": the same question asked of the API as a table (every item, Chinese headers).
+  function exportLinks(path, params, label = "导出表格") {
+    const link = (format) => {
+      const url = new URL(path.replace(/^\//, ""), API);
+      for (const [k, v] of Object.entries(params || {})) {
+        if (k === "limit" || k === "offset") continue; // a table holds every item
+        if (Array.isArray(v)) for (const x of v) url.searchParams.append(k, x);
+        else if (v !== undefined && v !== null && v !== "") url.searchParams.set(k, v);
+      }
+      url.searchParams.set("format", format);
+      url.searchParams.set("lang", "zh");
+      return `${url.pathname}${url.search}`;
+    };
+    return `<span class="export"><span class="muted small">${esc(label)}:</span><a class="button" data-export="csv" href="${esc(link("csv"))}" download>CSV</a><a class="button" data-export="xlsx" href="${esc(link("xlsx"))}" download>Excel</a></span>`;
+  }
 
   // The newest documents, asked once per visit: the start page lists them, forms offer their regions.
   let documentsOnce = null;
@@ -126,9 +162,18 @@
     return [d.doc_number, d.title].filter(Boolean).join(" ") || d.source || d.id;
   }
 
+  // A document's title opens the reader (a cited-only stub has no text to read: it stays words).
+  /** @param {DocRef|null} d */
+  function docLink(d, text) {
+    if (!d) return "";
+    const words = esc(text ?? docLabel(d));
+    return d.stub ? words : `<a href="${href("document", d.id)}" data-document="${esc(d.id)}">${words}</a>`;
+  }
+
   /** @param {ProvisionRef} p */
   function metaLine(p) {
-    const parts = [p.doc_title && `《${esc(p.doc_title)}》`, p.doc_number && esc(p.doc_number), p.year && `${esc(p.year)}年`,
+    const title = p.doc_title && (p.document ? `<a href="${href("document", p.document, { provision: p.id })}">《${esc(p.doc_title)}》</a>` : `《${esc(p.doc_title)}》`);
+    const parts = [title, p.doc_number && esc(p.doc_number), p.year && `${esc(p.year)}年`,
       p.region && esc(p.region), p.level && esc(level(p.level))].filter(Boolean);
     return `<div class="meta">${parts.map((x) => `<span>${x}</span>`).join("")}</div>`;
   }
@@ -187,7 +232,16 @@
 
   const wordsOf = (...values) => values.flatMap((v) => (Array.isArray(v) ? v : [v])).filter((v) => typeof v === "string" && v.trim());
 
-  function errorBox(err, page) {
+  // Did you mean…: each name the API suggests, as the same page asked with that name.
+  function suggestionHref(page, suggestion, arg, params) {
+    const query = Object.fromEntries(params ? params.entries() : []);
+    const isRegion = /(省|市|自治区|自治州|区|县|州|盟|旗)$/.test(suggestion) && !/(局|委|厅|办|院|府|会)$/.test(suggestion);
+    if (page === "compare" || (page === "search" && isRegion)) return href(page, "", { ...query, region: suggestion });
+    if (page === "search") return href("search", "", { ...query, q: suggestion });
+    return href(page, suggestion, query);
+  }
+
+  function errorBox(err, page, arg, params) {
     // An ApiError carries the candidates of the API's Problem; any other error (a network failure) none.
     /** @type {(DocRef|ProvisionRef|EntityCandidate)[]} */
     const candidates = err instanceof ApiError ? err.candidates : [];
@@ -202,12 +256,19 @@
       return `<li>${target ? `<a href="${target}">${esc(label)}</a>` : esc(label)}${where}</li>`;
     });
     const notFound = err?.status === 404 ? "未找到" : err?.status === 422 ? "无法确定" : "出错了";
-    return `<div class="error" role="alert"><b>${notFound}:</b>${esc(err?.message || err)}${items.length ? `<p>可能是指:</p><ul>${items.join("")}</ul>` : ""}</div>`;
+    /** @type {string[]} */
+    const suggestions = err instanceof ApiError ? err.suggestions : [];
+    const near = suggestions.map((s) => `<a class="suggestion" href="${suggestionHref(page, s, arg, params)}">${esc(s)}</a>`).join("、");
+    const offline = err instanceof TypeError && /fetch/i.test(err.message);
+    // The message names the suggestions too (for the CLI and API); here they are links below it.
+    const said = err instanceof ApiError ? err.message.replace(near ? /。?您要找的是不是:.*$/ : /$^/, "。") : "";
+    const message = err instanceof ApiError ? said : offline ? "无法连接服务器,请稍后再试。" : `页面出错:${err?.message || err}`;
+    return `<div class="error" role="alert"><b>${notFound}:</b>${esc(message)}${near ? `<p class="did-you-mean">您要找的是不是:${near}</p>` : ""}${items.length ? `<p>可能是指:</p><ul>${items.join("")}</ul>` : ""}</div>`;
   }
 
   // --- router --------------------------------------------------------------------------------
 
-  const PAGES = { search: searchPage, provision: provisionPage, cascade: cascadePage, agency: agencyPage, compare: comparePage };
+  const PAGES = { search: searchPage, provision: provisionPage, cascade: cascadePage, matrix: matrixPage, document: documentPage, agency: agencyPage, compare: comparePage };
 
   function parseHash() {
     const h = location.hash.replace(/^#\/?/, "");
@@ -231,7 +292,7 @@
       await PAGES[page](arg, params, stale);
     } catch (err) {
       if (stale()) return;
-      app.innerHTML = errorBox(err, page);
+      app.innerHTML = errorBox(err, page, arg, params);
     }
     if (stale()) return;
     const ms = Math.round(performance.now() - started);
@@ -269,8 +330,8 @@
     if (stale()) return;
     let html = `<h1>条款检索</h1>${searchForm(f)}`;
     if (!wanted) html += documentList(docs);
-    else if (!answer) html += errorBox(failure, "search");
-    else html += `<div id="chips"></div>${searchResults(answer, f, offset, limit)}`;
+    else if (!answer) html += errorBox(failure, "search", "", params);
+    else html += `<div id="chips"></div><p class="toolbar">${exportLinks("/search", { ...query, limit: undefined, offset: undefined }, "导出全部结果")}</p>${searchResults(answer, f, offset, limit)}`;
     app.innerHTML = html;
     documents().then((d) => !stale() && fillRegions(d));
     // Names that are also entities link to their pages; asked after the results, which come first.
@@ -306,9 +367,9 @@
     if (!loaded.length) return `<p class="muted">库中还没有文件。</p>`;
     const rows = loaded.map((d) => `<tr>
       <td>${esc(d.year ?? "")}</td><td>${esc(d.region ?? "")}</td><td>${esc(level(d.level))}</td>
-      <td><a href="${href("search", "", { region: d.region, year: d.year, level: d.level })}">${esc(d.title || d.source || d.id)}</a></td>
+      <td>${docLink(d, d.title || d.source || d.id)}</td>
       <td>${esc(d.doc_number ?? "")}</td><td>${esc(d.issuer ?? "")}</td>
-      <td>${d.level === "province" || d.level === "national" ? `<a href="${href("cascade", d.id)}">下级落实</a>` : ""}</td></tr>`);
+      <td class="actions"><a href="${href("search", "", { region: d.region, year: d.year, level: d.level })}">同地同年条款</a>${d.level === "province" || d.level === "national" ? `<a href="${href("matrix", d.id)}">覆盖矩阵</a><a href="${href("cascade", d.id)}">下级落实</a>` : ""}</td></tr>`);
     return `<h2>已收录文件(${loaded.length})</h2>
       <table class="grid"><thead><tr><th>年份</th><th>地区</th><th>层级</th><th>标题</th><th>文号</th><th>发文机关</th><th></th></tr></thead>
       <tbody>${rows.join("")}</tbody></table>`;
@@ -414,9 +475,11 @@
         <aside class="side">${provisionSide(answer)}</aside>
       </div>
       <h2>政策沿袭</h2>
+      <p class="toolbar">${exportLinks(`/provisions/${encodeURIComponent(p.id)}/lineage`, { depth: 2 }, "导出沿袭表")}</p>
       ${lineage ? documentLineage(lineage) : ""}
       ${drawn.hops.length ? `<div id="graph" role="img" aria-label="沿袭关系图"></div>
-        <div class="graph-legend">上方为国家、省级,下方为市、县级;横向按年份。实线:落实上级;虚线:延续往年。点击条款打开,点击连线查看匹配词句。
+        <div class="graph-tools" id="graph-tools"></div>
+        <div class="graph-legend">自上而下:国家、省级、市级、县级、乡镇级;自左而右:年份。每个方框:文号(或文件简称)、条目与标题、地区与年份。实线:落实上级;虚线:延续往年。点击条款打开,点击连线查看匹配词句。
           ${drawn.hops.length < total ? `<span id="graph-shown">图中只画出已载入关系中的 ${drawn.hops.length} 条(涉及 ${drawn.nodes} 个关联条款;直接关联优先,同层按得分从高到低),共 ${total} 条关系,见下方列表。</span>` : ""}</div>`
         : !lineage ? `<p class="error">沿袭关系暂时无法加载,请稍后刷新。</p>` : total ? "" : `<p class="muted">尚未发现与其他条款的沿袭关系。</p>`}
       ${["up", "down"].map((dir) => hopSection(dir, totals[dir], hops, p.id)).join("")}`;
@@ -573,6 +636,19 @@
     </details>`;
   }
 
+  // Why the linker compared the two documents, in the page's words (the API's reason_detail is English).
+  /** @param {Hop} hop */
+  function reasonWords(hop) {
+    const detail = hop.reason_detail ?? "";
+    const matches = /^(\d+) of (\d+) provisions match, a chance of (\S+)$/.exec(detail);
+    if (matches) return `${matches[2]} 条中有 ${matches[1]} 条与对方文件的条款相似(两份无关文件如此相似的概率约为 ${matches[3]})`;
+    const titles = /^both titles are about (.+) \/ (.+)$/.exec(detail);
+    if (titles) return `两份文件的标题主题一致:${titles[1]} / ${titles[2]}`;
+    if (hop.reason === "implements") return "文件称落实该文件(根据/贯彻落实《…》)";
+    if (hop.reason === "cites") return "文件以标题或文号引用该文件";
+    return REASONS[hop.reason] ?? detail;
+  }
+
   /** @param {Hop} h */
   function hopBody(h) {
     const src = h.source;
@@ -583,13 +659,18 @@
     const shared = (e, words) => (e.shared_phrases.length ? e.shared_phrases : wordsOf(...words));
     const sourceNeedles = h.evidence.flatMap((e, k) => mark(shared(e, [e.source_words, e.source_quote]), k));
     const targetNeedles = h.evidence.flatMap((e, k) => mark(shared(e, [e.target_words, e.target_quote]), k));
-    const phrases = h.evidence.map((e, k) => `<tr><td class="num">${k + 1}</td><td><span class="ev${k % 5}">${esc(wordsOf(e.source_words, e.source_quote)[0] || "")}</span></td>
-      <td><span class="ev${k % 5}">${esc(wordsOf(e.target_words, e.target_quote)[0] || "")}</span></td><td class="num">${e.score === null ? "" : esc(score(e.score))}</td></tr>`).join("");
+    // Each sentence opens the reader at its place in its document.
+    const at = (doc, span, words, k) => {
+      const inner = `<span class="ev${k % 5}">${esc(words || "")}</span>`;
+      return doc && span ? `<a class="evidence" href="${href("document", doc, { span: `${span[0]}-${span[1]}` })}" title="在原文中查看">${inner}</a>` : inner;
+    };
+    const phrases = h.evidence.map((e, k) => `<tr><td class="num">${k + 1}</td><td>${at(src.document, e.source_span, wordsOf(e.source_words, e.source_quote)[0], k)}</td>
+      <td>${at(tgt.document, e.target_span, wordsOf(e.target_words, e.target_quote)[0], k)}</td><td class="num">${e.score === null ? "" : esc(score(e.score))}</td></tr>`).join("");
     return `<div class="pair">
         <div><h4>${esc(src.cite)} · ${esc(src.region ?? "")} ${esc(src.year ?? "")}</h4>${highlight(src.text, sourceNeedles)}</div>
         <div><h4>${esc(tgt.cite)} · ${esc(tgt.region ?? "")} ${esc(tgt.year ?? "")}</h4>${highlight(tgt.text, targetNeedles)}</div>
       </div>
-      ${phrases ? `<div class="phrases">${h.reason_detail ? `<p class="muted small">文件关系：${esc(h.reason_detail)}</p>` : ""}<table class="grid"><thead><tr><th>#</th><th>${esc(src.cite)} 中的句子</th><th>${esc(tgt.cite)} 中的句子</th><th>相似度</th></tr></thead><tbody>${phrases}</tbody></table></div>` : ""}`;
+      ${phrases ? `<div class="phrases">${h.reason_detail ? `<p class="muted small">文件关系:${esc(reasonWords(h))}</p>` : ""}<table class="grid"><thead><tr><th>#</th><th>${esc(src.cite)} 中的句子</th><th>${esc(tgt.cite)} 中的句子</th><th>相似度</th></tr></thead><tbody>${phrases}</tbody></table></div>` : ""}`;
   }
 
   /** @param {ShownHop[]} hops */
@@ -642,78 +723,122 @@
     return { hops: listed.filter((d) => kept.has(d.index)), nodes: nodes.size };
   }
 
-  // Positions: a column per year (earlier left), a band per level (national on top); the provisions
-  // of one year and level stack inside their cell, so no edge runs through a neighbour. The focus has
-  // a column of its own: the other provisions of its year stand to its right, not under it.
+  // The drawing: a band per level (national at the top, then province, city, county, town) and a
+  // column per year (earlier on the left); the provisions of one level and year stand side by side in
+  // their cell, a few to a row, so parents and children never stack into a chain. The same layout draws
+  // the figure on screen (Cytoscape.js) and the SVG/PNG a researcher downloads.
+  const BAND_WORDS = ["国家", "省级", "市级", "县级", "乡镇级"];
+  const NODE_W = 178, NODE_H = 66, GAP_X = 24, GAP_Y = 22, PER_ROW = 3, AXIS_W = 64, AXIS_H = 34;
+  const shorten = (s, n) => (s && s.length > n ? `${s.slice(0, n)}…` : s || "");
+
+  /** @param {ProvisionRef} p */
+  function nodeLines(p) {
+    return [p.doc_number || shorten(p.doc_title, 13) || p.document || "", `${p.label ?? ""} ${shorten(p.heading, 9)}`.trim(),
+      [p.region, p.year && `${p.year}年`].filter(Boolean).join(" · ")];
+  }
+
+  /**
+   * @param {ProvisionRef} focus
+   * @param {ProvisionRef[]} provisions
+   */
+  function lineageLayout(focus, provisions) {
+    const rank = (p) => LEVEL_RANK[p.level] ?? 2;
+    const years = [...new Set(provisions.map((p) => p.year ?? 0))].sort((a, b) => a - b);
+    const ranks = [...new Set(provisions.map(rank))].sort((a, b) => a - b);
+    const cells = new Map();
+    for (const p of [focus, ...provisions.filter((q) => q.id !== focus.id)]) {
+      const k = `${p.year ?? 0}|${rank(p)}`;
+      if (!cells.has(k)) cells.set(k, []);
+      cells.get(k).push(p.id);
+    }
+    const count = (y, r) => cells.get(`${y}|${r}`)?.length || 0;
+    const across = (y) => Math.max(1, ...ranks.map((r) => Math.min(PER_ROW, count(y, r))));
+    const down = (r) => Math.max(1, ...years.map((y) => Math.ceil(count(y, r) / PER_ROW)));
+    const columns = [];
+    years.reduce((x, y) => { const w = across(y) * (NODE_W + GAP_X) + GAP_X; columns.push({ year: y, x, w }); return x + w; }, AXIS_W);
+    const bands = [];
+    ranks.reduce((top, r) => { const h = down(r) * (NODE_H + GAP_Y) + GAP_Y; bands.push({ rank: r, y: top, h }); return top + h; }, AXIS_H);
+    const pos = {};
+    for (const [k, ids] of cells) {
+      const [y, r] = k.split("|").map(Number);
+      const col = columns.find((c) => c.year === y);
+      const band = bands.find((b) => b.rank === r);
+      const inRow = Math.min(PER_ROW, ids.length);
+      const offset = (col.w - GAP_X - inRow * (NODE_W + GAP_X)) / 2; // a cell narrower than its column is centred
+      ids.forEach((id, i) => {
+        pos[id] = { x: col.x + GAP_X + offset + (i % PER_ROW) * (NODE_W + GAP_X) + NODE_W / 2,
+          y: band.y + GAP_Y + Math.floor(i / PER_ROW) * (NODE_H + GAP_Y) + NODE_H / 2 };
+      });
+    }
+    const last = columns[columns.length - 1];
+    const bottom = bands[bands.length - 1];
+    return { pos, columns, bands, width: last.x + last.w + 10, height: bottom.y + bottom.h + 30 };
+  }
+
+  /**
+   * A lineage edge the figure draws.
+   * @typedef {object} FigureEdge
+   * @property {string} source
+   * @property {string} target
+   * @property {string} kind
+   * @property {number|null} score
+   * @property {number} hop
+   * @property {string} id
+   */
+
+  /**
+   * @param {ProvisionRef} focus
+   * @param {DrawnHop[]} drawn
+   */
+  function figureOf(focus, drawn) {
+    const nodes = new Map([[focus.id, focus]]);
+    for (const d of drawn) for (const q of [d.hop.source, d.hop.target]) if (!nodes.has(q.id)) nodes.set(q.id, q);
+    /** @type {ProvisionRef[]} */
+    const provisions = [...nodes.values()];
+    const seen = new Set();
+    /** @type {FigureEdge[]} */
+    const edges = [];
+    for (const d of drawn) {
+      const id = `${d.hop.source.id}>${d.hop.target.id}>${d.hop.kind}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      edges.push({ source: d.hop.source.id, target: d.hop.target.id, kind: d.hop.kind, score: d.hop.score, hop: d.index, id });
+    }
+    return { provisions, edges, layout: lineageLayout(focus, provisions) };
+  }
+
   /**
    * @param {ProvisionRef} focus
    * @param {DrawnHop[]} drawn
    */
   function drawLineage(focus, drawn) {
-    /** @type {ProvisionRef[]} */
-    const ends = [focus, ...drawn.flatMap((d) => [d.hop.source, d.hop.target])];
-    const nodes = new Map();
-    for (const q of ends) if (!nodes.has(q.id)) nodes.set(q.id, q);
-    /** @type {ProvisionRef[]} */
-    const provisions = [...nodes.values()];
-    const years = [...new Set(provisions.map((p) => p.year ?? 0))].sort((a, b) => a - b);
-    const focusYear = focus.year ?? 0;
-    const focusRank = LEVEL_RANK[focus.level] ?? 2;
-    const cells = new Map();
-    for (const p of provisions) {
-      if (p.id === focus.id) continue;
-      const k = `${p.year ?? 0}|${LEVEL_RANK[p.level] ?? 2}`;
-      if (!cells.has(k)) cells.set(k, []);
-      cells.get(k).push(p.id);
-    }
-    const ROWS = 5; // a crowded cell becomes a small grid: up to five rows, then another column
-    const rowsOf = (n) => Math.min(n, ROWS);
-    const colsOf = (n) => Math.ceil(n / ROWS);
-    const size = (y, r) => cells.get(`${y}|${r}`)?.length || 0;
-    const shift = (y) => (y === focusYear && [0, 1, 2, 3].some((r) => size(y, r)) ? 1 : 0); // columns the focus takes
-    const bandY = [];
-    [0, 1, 2, 3].reduce((top, r) => { bandY[r] = top; return top + Math.max(1, ...years.map((y) => rowsOf(size(y, r)))) * 76 + 50; }, 0);
-    const colX = {};
-    years.reduce((left, y) => { colX[y] = left; return left + (shift(y) + Math.max(1, ...[0, 1, 2, 3].map((r) => colsOf(size(y, r))))) * 195 + 45; }, 0);
-    const pos = { [focus.id]: { x: colX[focusYear], y: bandY[focusRank] } };
-    for (const [k, ids] of cells) {
-      const [y, r] = k.split("|").map(Number);
-      const stagger = ids.length === 1 ? 0 : 1;
-      ids.forEach((id, i) => {
-        const col = shift(y) + Math.floor(i / ROWS);
-        pos[id] = { x: colX[y] + col * 195 + ((i % ROWS) % 2) * 22 * stagger, y: bandY[r] + (i % ROWS) * 76 };
-      });
-    }
-    const ys = Object.values(pos).map((q) => q.y);
+    const figure = figureOf(focus, drawn);
+    const { pos, columns, bands, height } = figure.layout;
     const box = document.getElementById("graph");
-    box.style.height = `${Math.min(620, Math.max(220, Math.max(...ys) - Math.min(...ys) + 180))}px`;
-    const short = (s, n) => (s && s.length > n ? `${s.slice(0, n)}…` : s || "");
-    const elements = provisions.map((p) => ({
+    box.style.height = `${Math.min(640, Math.max(240, height + 20))}px`;
+    const elements = figure.provisions.map((p) => ({
       group: "nodes",
-      data: { id: p.id, label: `${p.region ?? ""} ${p.year ?? ""} ${p.label ?? ""}\n${short(p.heading, 10)}`, focus: p.id === focus.id ? 1 : 0 },
+      data: { id: p.id, label: nodeLines(p).join("\n"), focus: p.id === focus.id ? 1 : 0 },
       position: pos[p.id],
     }));
-    const seen = new Set();
-    drawn.forEach((d) => {
-      const h = d.hop;
-      const id = `${h.source.id}>${h.target.id}>${h.kind}`;
-      if (seen.has(id)) return;
-      seen.add(id);
-      elements.push({ group: "edges", data: { id, source: h.source.id, target: h.target.id, hop: d.index, kind: h.kind, label: score(h.score) } });
-    });
+    // The axes: the years over their columns, the levels beside their bands (drawn, never tapped).
+    for (const c of columns) elements.push({ group: "nodes", data: { id: `axis-year-${c.year}`, label: c.year ? `${c.year}年` : "年份不详", axis: 1 }, position: { x: c.x + c.w / 2, y: 12 }, selectable: false, grabbable: false });
+    for (const b of bands) elements.push({ group: "nodes", data: { id: `axis-level-${b.rank}`, label: BAND_WORDS[b.rank] || "", axis: 1 }, position: { x: 24, y: b.y + b.h / 2 }, selectable: false, grabbable: false });
+    for (const e of figure.edges) elements.push({ group: "edges", data: { id: e.id, source: e.source, target: e.target, hop: e.hop, kind: e.kind, label: score(e.score) } });
     const cy = window.cytoscape({
       container: box,
       elements,
-      layout: { name: "preset", fit: true, padding: 40 },
+      layout: { name: "preset", fit: true, padding: 24 },
       minZoom: 0.3,
       maxZoom: 1.3,
       style: [
         { selector: "node", style: {
-          shape: "round-rectangle", width: 170, height: 56, "background-color": "#eef3f9", "border-width": 1, "border-color": "#8aa4c2",
-          label: "data(label)", "text-wrap": "wrap", "text-max-width": 164, "text-valign": "center", "font-size": 13, color: "#1f2328",
+          shape: "round-rectangle", width: NODE_W, height: NODE_H, "background-color": "#eef3f9", "border-width": 1, "border-color": "#8aa4c2",
+          label: "data(label)", "text-wrap": "wrap", "text-max-width": NODE_W - 8, "text-valign": "center", "font-size": 12, "line-height": 1.35, color: "#1f2328",
           "font-family": "Noto Sans CJK SC, Noto Sans SC, sans-serif",
         } },
         { selector: "node[focus = 1]", style: { "background-color": "#fde2b3", "border-color": "#c27a00", "border-width": 2 } },
+        { selector: "node[axis = 1]", style: { "background-opacity": 0, "border-width": 0, width: 60, height: 20, color: "#656d76", "font-size": 12, events: "no" } },
         { selector: "edge", style: {
           width: 2, "line-color": "#7a8ea6", "target-arrow-color": "#7a8ea6", "target-arrow-shape": "triangle", "curve-style": "bezier",
           label: "data(label)", "font-size": 11, "text-background-color": "#fff", "text-background-opacity": 1, "text-background-padding": 2,
@@ -722,9 +847,80 @@
         { selector: "edge:selected, node:selected", style: { "line-color": "#c27a00", "target-arrow-color": "#c27a00", "border-color": "#c27a00" } },
       ],
     });
-    cy.on("tap", "node", (ev) => { if (ev.target.id() !== focus.id) location.hash = href("provision", ev.target.id()); });
+    cy.on("tap", "node", (ev) => { if (!ev.target.data("axis") && ev.target.id() !== focus.id) location.hash = href("provision", ev.target.id()); });
     cy.on("tap", "edge", (ev) => openHop(ev.target.data("hop")));
     window.__pkgCy = cy; // for tests and the curious
+    const tools = document.getElementById("graph-tools");
+    if (tools) {
+      tools.innerHTML = `<span class="muted small">下载关系图:</span><button type="button" class="plain" data-figure="svg">SVG</button><button type="button" class="plain" data-figure="png">PNG</button>`;
+      const name = `沿袭-${(focus.cite || focus.id).replace(/[\\/:*?"<>|\s]+/g, "_")}`;
+      tools.querySelector("[data-figure=svg]").addEventListener("click", () => saveBlob(`${name}.svg`, new Blob([lineageSvg(focus, figure)], { type: "image/svg+xml" })));
+      tools.querySelector("[data-figure=png]").addEventListener("click", () => svgToPng(lineageSvg(focus, figure)).then((png) => saveBlob(`${name}.png`, png)));
+    }
+  }
+
+  function saveBlob(name, blob) {
+    const a = document.createElement("a");
+    a.href = URL.createObjectURL(blob);
+    a.download = name;
+    document.body.append(a);
+    a.click();
+    setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 2000);
+  }
+
+  // The SVG as an image (a data: URL, which the page's Content-Security-Policy allows) drawn on a canvas at twice its size.
+  function svgToPng(svg) {
+    return new Promise((resolve, reject) => {
+      const img = new Image();
+      img.onload = () => {
+        const canvas = document.createElement("canvas");
+        canvas.width = img.naturalWidth * 2;
+        canvas.height = img.naturalHeight * 2;
+        const ctx = canvas.getContext("2d");
+        ctx.scale(2, 2);
+        ctx.drawImage(img, 0, 0);
+        canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error("PNG"))), "image/png");
+      };
+      img.onerror = () => reject(new Error("SVG"));
+      img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
+    });
+  }
+
+  const SVG_NS = ["http:", "", "www.w3.org", "2000", "svg"].join("/"); // spelt so the page names no other host
+  const xml = (v) => esc(v).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "");
+
+  // A standalone SVG of the drawing: bands and years as axes, each node naming its document, item and place.
+  /** @param {ProvisionRef} focus */
+  function lineageSvg(focus, figure) {
+    const { pos, columns, bands, width, height } = figure.layout;
+    const W = NODE_W / 2, H = NODE_H / 2;
+    const bandRows = bands.map((b, i) => `<rect x="0" y="${b.y}" width="${width}" height="${b.h}" fill="${i % 2 ? "#ffffff" : "#f6f8fa"}"/>
+      <text x="10" y="${b.y + b.h / 2 + 4}" font-size="13" fill="#656d76">${xml(BAND_WORDS[b.rank] || "")}</text>`).join("");
+    const yearHeads = columns.map((c) => `<text x="${c.x + c.w / 2}" y="22" font-size="13" text-anchor="middle" fill="#656d76">${xml(c.year ? `${c.year}年` : "年份不详")}</text>`).join("");
+    const edgeLines = figure.edges.map((e) => {
+      const a = pos[e.source], b = pos[e.target];
+      const dx = b.x - a.x, dy = b.y - a.y;
+      const cut = (sign) => { const t = Math.min(dx ? W / Math.abs(dx) : Infinity, dy ? H / Math.abs(dy) : Infinity); return [sign * dx * t, sign * dy * t]; };
+      const [sx, sy] = cut(1), [tx, ty] = cut(-1);
+      const mx = (a.x + b.x) / 2, my = (a.y + b.y) / 2;
+      return `<g class="edge" data-kind="${xml(e.kind)}"><line x1="${a.x + sx}" y1="${a.y + sy}" x2="${b.x + tx}" y2="${b.y + ty}" stroke="#7a8ea6" stroke-width="2"${e.kind === "CONTINUES" ? ' stroke-dasharray="6 4"' : ""} marker-end="url(#arrow)"/>
+        ${e.score === null ? "" : `<rect x="${mx - 16}" y="${my - 9}" width="32" height="16" fill="#fff"/><text x="${mx}" y="${my + 4}" font-size="11" text-anchor="middle">${xml(score(e.score))}</text>`}</g>`;
+    }).join("");
+    const nodeBoxes = figure.provisions.map((p) => {
+      const c = pos[p.id];
+      const lines = nodeLines(p);
+      const isFocus = p.id === focus.id;
+      return `<g class="node" data-id="${xml(p.id)}" data-document="${xml(p.document ?? "")}"><title>${xml(`${p.cite} ${p.heading ?? ""} · ${p.doc_title ?? ""}`)}</title>
+        <rect x="${c.x - W}" y="${c.y - H}" width="${NODE_W}" height="${NODE_H}" rx="8" fill="${isFocus ? "#fde2b3" : "#eef3f9"}" stroke="${isFocus ? "#c27a00" : "#8aa4c2"}" stroke-width="${isFocus ? 2 : 1}"/>
+        <text font-size="12" text-anchor="middle" fill="#1f2328">${lines.map((line, k) => `<tspan x="${c.x}" y="${c.y - 14 + k * 17}"${k === 0 ? ' font-weight="bold"' : ""}>${xml(line)}</tspan>`).join("")}</text></g>`;
+    }).join("");
+    return `<?xml version="1.0" encoding="UTF-8"?>
+<svg xmlns="${SVG_NS}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, sans-serif">
+  <title>${xml(`${focus.cite} ${focus.heading ?? ""} 的政策沿袭`)}</title>
+  <defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#7a8ea6"/></marker></defs>
+  <rect width="${width}" height="${height}" fill="#ffffff"/>${bandRows}${yearHeads}${edgeLines}${nodeBoxes}
+  <text x="10" y="${height - 10}" font-size="11" fill="#656d76">实线箭头:落实上级(下级条款 → 上级条款);虚线:延续往年(后 → 前);数字:匹配得分。policykg</text>
+</svg>`;
   }
 
   function openHop(i) {
@@ -760,10 +956,11 @@
     const subs = cov.subdivisions;
     app.innerHTML = `
       <div class="meta"><span>级联落实</span>${doc?.region ? `<span>${esc(doc.region)}</span>` : ""}${doc?.year ? `<span>${esc(doc.year)}年</span>` : ""}</div>
-      <h1>${rp ? `${provLink(rp)} ${esc(rp.heading ?? "")}` : esc(docLabel(doc))}</h1>
+      <h1>${rp ? `${provLink(rp)} ${esc(rp.heading ?? "")}` : docLink(doc)}</h1>
+      <p class="toolbar">${exportLinks(`/cascade/${encodeURIComponent(ref)}`, {})}${!rp && doc ? `<a class="button" href="${href("matrix", doc.id)}">任务 × 地区覆盖矩阵</a>` : ""}</p>
       ${rp ? `<div class="fulltext">${esc(rp.text ?? "")}</div>` : `<p class="muted">整份文件的 ${esc(root.provisions)} 条条款</p>`}
       <p class="summary"><span class="listed"></span>${cov.scope ? `${esc(cov.scope)}所辖${esc(level(cov.level))}单位 ${subs.length} 个,其中 ${cov.covered.length} 个可见落实。` : ""}</p>
-      ${cov.note ? `<div class="notice">${esc(cov.note)}</div>` : ""}
+      ${cov.note ? `<div class="notice">下级地区的落实情况只对省级和国家级文件统计。</div>` : ""}
       <div id="cascade-table"></div><div class="more"></div>`;
     const draw = (exhausted) => {
       app.querySelector(".summary .listed").textContent = items.length >= total ? `下级条款共 ${total} 条,全部列在下方;`
@@ -835,6 +1032,172 @@
     }).join("");
   }
 
+  // --- coverage matrix ---------------------------------------------------------------------------
+
+  const CELL = { "taken up": { mark: "✓", word: "已落实", cls: "taken" }, "not taken up": { mark: "✗", word: "未落实", cls: "not-taken" }, "no document": { mark: "–", word: "未收录该地文件", cls: "no-doc" } };
+  const pct = (v) => (num(v) === null ? "—" : `${Math.round(num(v) * 100)}%`);
+
+  async function matrixPage(ref, params, stale) {
+    if (!ref) throw new ApiError(404, "没有指定文件");
+    const answer = await getMatrix(ref);
+    if (stale()) return;
+    const d = answer.document;
+    const c = answer.counts;
+    // Jurisdictions with a document that could take the tasks up come first; the others are marked, not hidden.
+    const order = answer.columns.map((col, k) => ({ col, k })).sort((x, y) => (y.col.documents.length > 0) - (x.col.documents.length > 0) || x.k - y.k);
+    const withDocs = answer.columns.filter((col) => col.documents.length && !col.parent).map((col) => col.region);
+    const head = order.map(({ col, k }) => `<th class="col ${col.documents.length ? "" : "no-doc"}${col.parent ? " county" : ""}" data-col="${k}" scope="col" title="${esc(col.region)}${col.parent ? `(${esc(col.parent)})` : ""}:${col.documents.length ? `收录 ${col.documents.length} 份可落实的文件` : "未收录该地文件"}"><span>${esc(col.region)}</span></th>`).join("");
+    const rows = answer.rows.map((r, i) => {
+      const cells = order.map(({ col, k }) => {
+        const cell = r.cells[k];
+        const look = CELL[cell.status];
+        const best = cell.links[0];
+        const tip = `${col.region} · ${look.word}${best ? `:${best.provision.cite}${best.provision.heading ? ` ${best.provision.heading}` : ""}(得分 ${score(cell.score)}${cell.links.length > 1 ? `,另 ${cell.links.length - 1} 条` : ""})` : ""}`;
+        return `<td class="cell ${look.cls}" data-row="${i}" data-col="${k}" data-status="${esc(cell.status)}" title="${esc(tip)}" tabindex="0">${look.mark}${cell.score === null ? "" : ` <small>${esc(score(cell.score))}</small>`}</td>`;
+      }).join("");
+      return `<tr><th scope="row" class="task">${provLink(r.task, `${r.task.label ?? ""} ${r.task.heading || r.section || ""}`)}</th>
+        <td class="num share" title="有文件的 ${esc(r.with_documents)} 个地区中 ${esc(r.taken_up)} 个落实">${r.with_documents ? `${esc(r.taken_up)}/${esc(r.with_documents)}` : "—"}</td>${cells}</tr>`;
+    }).join("");
+    const foot = order.map(({ col }) => `<td class="num" title="${esc(col.region)}:落实 ${esc(col.taken_up)} / ${answer.rows.length} 项任务">${col.share === null ? "–" : pct(col.share)}</td>`).join("");
+    app.innerHTML = `
+      <div class="meta"><span>覆盖矩阵</span>${d.region ? `<span>${esc(d.region)}</span>` : ""}${d.year ? `<span>${esc(d.year)}年</span>` : ""}</div>
+      <h1>${docLink(d)}</h1>
+      <p class="toolbar">${exportLinks(`/cascade/${encodeURIComponent(ref)}/matrix`, {})}<a class="button" href="${href("cascade", ref)}">按地区列出的落实条款</a></p>
+      ${answer.note ? `<div class="notice">覆盖矩阵只对省级和国家级文件绘制(列为其下级地区)。</div>` : `
+      <p class="summary">任务 ${esc(c.tasks)} 项 × ${esc(answer.scope ?? "")}所辖${esc(level(answer.level))}地区 ${esc(c.columns)} 个。其中 ${esc(c.with_documents)} 个地区收录了可落实这些任务的文件${withDocs.length ? `(${withDocs.map(esc).join("、")})` : ""},${esc(c.taken_up)} 项任务至少一地落实。</p>
+      <p class="legend matrix-legend"><span class="cell taken">✓ 已落实(数字为最高得分)</span><span class="cell not-taken">✗ 收录了该地文件,未见落实</span><span class="cell no-doc">– 未收录该地文件:无从判断,不等于未落实</span></p>
+      <div class="matrix-wrap"><table class="matrix" id="matrix"><thead><tr><th scope="col" class="task">任务</th><th scope="col" class="share">落实地区</th>${head}</tr></thead>
+        <tbody>${rows}</tbody><tfoot><tr><th scope="row" class="task">该地落实的任务比例</th><td></td>${foot}</tr></tfoot></table></div>
+      <div id="cell-detail" class="cell-detail" aria-live="polite"><p class="muted small">点击单元格查看落实的条款与得分。</p></div>`}`;
+    const detail = document.getElementById("cell-detail");
+    for (const td of app.querySelectorAll("td.cell")) {
+      const show = () => {
+        const r = answer.rows[Number(td.dataset.row)];
+        const col = answer.columns[Number(td.dataset.col)];
+        detail.innerHTML = matrixDetail(r, r.cells[Number(td.dataset.col)], col);
+        for (const x of app.querySelectorAll("td.cell.chosen")) x.classList.remove("chosen");
+        td.classList.add("chosen");
+      };
+      td.addEventListener("click", show);
+      td.addEventListener("keydown", (ev) => { if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); show(); } });
+    }
+  }
+
+  /**
+   * @param {MatrixRow} r
+   * @param {MatrixCell} cell
+   * @param {MatrixColumn} col
+   */
+  function matrixDetail(r, cell, col) {
+    const look = CELL[cell.status];
+    const docs = col.documents.map((x) => docLink(x)).join("、");
+    const links = cell.links.map((l) => `<li>${provLink(l.provision, `${l.provision.cite} ${l.provision.heading ?? ""}`)}
+      <span class="muted small">得分 ${esc(score(l.score))}${l.depth > 1 && l.via ? ` · 经 ${esc(l.via.cite)} 间接落实` : ""} · ${docLink(l.document)}</span></li>`).join("");
+    const why = cell.status === "no document" ? `未收录${esc(col.region)}自 ${esc(r.task.cite)} 发布当年起的文件${col.earlier_documents ? `(收录了 ${esc(col.earlier_documents)} 份更早的文件,不可能落实该文件)` : ""},无从判断是否落实。`
+      : cell.status === "not taken up" ? `收录的${esc(col.region)}文件(${docs})中没有条款落实该任务。` : "";
+    return `<h3>${provLink(r.task, `${r.task.cite} ${r.task.heading ?? ""}`)} · ${esc(col.region)}:<span class="cell ${look.cls}">${look.word}</span></h3>
+      ${links ? `<ul>${links}</ul>` : `<p>${why}</p>`}`;
+  }
+
+  // --- document reader -----------------------------------------------------------------------------
+
+  const MARK_CLASS = { field: "m-field", section: "m-section", provision: "m-prov", lead: "hl-lead", support: "hl-support", target: "hl-target", mention: "hl-facility", citation: "m-cite", derives_from: "m-link", continues: "m-link", derived_by: "m-link", continued_by: "m-link" };
+  const MARK_WORDS = { field: "元数据", section: "篇章", provision: "条款", lead: "牵头", support: "配合", target: "目标", mention: "提及", citation: "引用", derives_from: "落实上级", continues: "延续往年", derived_by: "被下级落实", continued_by: "被后续延续" };
+  const FIELD_WORDS = { title: "标题", doc_number: "文号", issuer: "发文机关", signed: "成文日期", published: "发布日期", year: "年份", region: "地区", date: "日期", issuers: "发文机关" };
+  const SOURCE_WORDS = { header: "文首", signature: "落款", title: "标题", page: "网页", text: "正文", "front matter": "前置元数据", "portal table": "网站信息表", properties: "文档属性", body: "正文" };
+  const LINK_RANK = { derives_from: 0, continues: 0, derived_by: 0, continued_by: 0, citation: 1, lead: 2, support: 2, mention: 3 };
+
+  async function documentPage(ref, params, stale) {
+    if (!ref) throw new ApiError(404, "没有指定文件");
+    const answer = await getDocumentText(ref);
+    if (stale()) return;
+    const d = answer.document;
+    const focus = parseSpan(params.get("span"));
+    const focusProvision = params.get("provision") || "";
+    const facts = [["发文机关", answer.issuers.join("、")], ["文号", d.doc_number], ["成文日期", answer.signed], ["发布日期", answer.published],
+      ["年份", d.year], ["地区", d.region], ["层级", level(d.level)], ["来源文件", d.source], ["页数", answer.pages]]
+      .filter(([, v]) => v !== null && v !== undefined && v !== "");
+    const sources = Object.entries(answer.field_sources).map(([k, v]) => `${FIELD_WORDS[k] || k}取自${SOURCE_WORDS[v] || v}`).join(";");
+    const c = answer.citation;
+    const toc = answer.provisions.map((q) => `<li><button type="button" class="plain link" data-goto="${esc(q.id)}">${esc(q.label ?? "")} ${esc(q.heading ?? "")}</button>${q.page ? ` <span class="muted small">第 ${esc(q.page)} 页</span>` : ""}</li>`).join("");
+    app.innerHTML = `
+      <div class="meta"><span>文件阅读</span>${d.region ? `<span>${esc(d.region)}</span>` : ""}${d.year ? `<span>${esc(d.year)}年</span>` : ""}${d.level ? `<span>${esc(level(d.level))}</span>` : ""}</div>
+      <h1>${esc(d.title || d.source || d.id)}</h1>
+      <p class="toolbar">${exportLinks(`/documents/${encodeURIComponent(d.id)}/text`, {}, "导出条款表")}${d.level === "province" || d.level === "national" ? `<a class="button" href="${href("matrix", d.id)}">覆盖矩阵</a>` : ""}</p>
+      <div class="layout reader">
+        <div>
+          <div class="legend"><span class="hl-lead">牵头单位</span><span class="hl-support">配合单位</span><span class="hl-target">目标</span><span class="hl-facility">提及的设施与项目</span><span class="m-cite">引用文件</span><span class="m-link">与其他文件条款匹配的词句</span><span class="m-focus">所查看的位置</span></div>
+          <div class="doctext" id="doctext">${markedText(answer, focus, focusProvision)}</div>
+        </div>
+        <aside class="side">
+          <section><h3>文件信息</h3><dl class="facts">${facts.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join("")}</dl>
+            ${sources ? `<p class="muted small">${esc(sources)}</p>` : ""}</section>
+          <section class="cite"><h3>引用本文件</h3>
+            ${citeBlock("cite-zh", "中文", c.chinese)}${citeBlock("cite-bibtex", "BibTeX", c.bibtex)}${citeBlock("cite-csl", "CSL-JSON", JSON.stringify(c.csl, null, 1))}</section>
+          <section><h3>条款(${answer.provisions.length})</h3><ol class="toc">${toc}</ol></section>
+        </aside>
+      </div>`;
+    for (const b of app.querySelectorAll("button[data-copy]")) {
+      b.addEventListener("click", async () => {
+        const text = document.getElementById(b.dataset.copy).textContent;
+        try { await navigator.clipboard.writeText(text); b.textContent = "已复制"; } catch { b.textContent = "请手动复制"; }
+      });
+    }
+    for (const b of app.querySelectorAll("button[data-goto]")) {
+      b.addEventListener("click", () => document.getElementById(`prov-${b.dataset.goto}`)?.scrollIntoView({ block: "start" }));
+    }
+    const target = app.querySelector("#doctext .m-focus") || (focusProvision && document.getElementById(`prov-${focusProvision}`));
+    if (target) target.scrollIntoView({ block: "center" });
+  }
+
+  function citeBlock(id, label, text) {
+    return `<div class="cite-item"><div class="cite-head"><span>${esc(label)}</span><button type="button" class="plain small" data-copy="${id}">复制</button></div><pre id="${id}">${esc(text)}</pre></div>`;
+  }
+
+  function parseSpan(text) {
+    const m = /^(\d+)-(\d+)$/.exec(text || "");
+    return m && Number(m[1]) < Number(m[2]) ? [Number(m[1]), Number(m[2])] : null;
+  }
+
+  // The source text cut at every mark's ends; each piece carries the classes and words of the marks over
+  // it, and links to what the most specific of them names. Provisions get an anchor at their start.
+  /** @param {DocumentTextAnswer} answer */
+  function markedText(answer, focus, focusProvision) {
+    const text = answer.text;
+    const marks = answer.marks;
+    const cuts = new Set([0, text.length]);
+    for (const m of marks) { cuts.add(m.span[0]); cuts.add(m.span[1]); }
+    if (focus) { cuts.add(Math.min(focus[0], text.length)); cuts.add(Math.min(focus[1], text.length)); }
+    const points = [...cuts].sort((a, b) => a - b);
+    const starts = new Map(marks.filter((m) => m.kind === "provision").map((m) => [m.span[0], m]));
+    let html = "";
+    for (let i = 0; i + 1 < points.length; i++) {
+      const [a, b] = [points[i], points[i + 1]];
+      const over = marks.filter((m) => m.span[0] <= a && m.span[1] >= b);
+      const classes = new Set(over.map((m) => MARK_CLASS[m.kind]));
+      const within = over.find((m) => m.kind === "provision");
+      if (within && within.provision === focusProvision) classes.add("m-focus-prov");
+      if (focus && focus[0] <= a && focus[1] >= b) classes.add("m-focus");
+      const start = starts.get(a);
+      if (start) html += `<span class="prov-anchor" id="prov-${esc(start.provision)}" data-cite="${esc(start.label)}"></span>`;
+      const words = over.filter((m) => m.kind !== "provision").map((m) => `${m.kind === "field" ? FIELD_WORDS[m.label] || m.label : MARK_WORDS[m.kind]}${m.kind === "field" ? "" : `:${m.label}`}${m.score === null ? "" : `(${score(m.score)})`}`);
+      const piece = esc(text.slice(a, b).replace(/\n\s*\n/g, "\n")); // blank lines shown as one break (spans keep the stored offsets)
+      const linked = over.filter((m) => m.ref && LINK_RANK[m.kind] !== undefined).sort((x, y) => LINK_RANK[x.kind] - LINK_RANK[y.kind])[0];
+      const target = linked ? markHref(linked) : null;
+      const attrs = `class="${esc([...classes].join(" "))}"${words.length ? ` title="${esc(words.join(";"))}"` : ""}`;
+      html += !classes.size ? piece : target ? `<a ${attrs} href="${target}">${piece}</a>` : `<span ${attrs}>${piece}</span>`;
+    }
+    return html;
+  }
+
+  /** @param {Mark} m */
+  function markHref(m) {
+    if (m.kind === "lead" || m.kind === "support") return href("agency", m.ref);
+    if (m.kind === "citation") return href("document", m.ref);
+    if (m.kind === "mention") return href("search", "", { q: m.label });
+    return href("provision", m.ref);
+  }
+
   // --- agency --------------------------------------------------------------------------------
 
   async function agencyPage(ref, params, stale) {
@@ -860,7 +1223,7 @@
         <div class="counts"><div><b>${esc(answer.total)}</b>条</div><div><b>${esc(counts.lead)}</b>牵头</div><div><b>${esc(counts.support)}</b>配合</div></div>
         ${yearChart(answer.by_year)}
       </div>
-      <p class="small"><a href="${href("search", "", { q: a.name, type: "agency" })}">在检索中查看这些条款 →</a></p>
+      <p class="toolbar">${exportLinks("/obligations", { agency: ref, region })}<a href="${href("search", "", { q: a.name, type: "agency" })}">在检索中查看这些条款 →</a></p>
       <h2>职责条款</h2>
       ${obligationTable(answer.documents)}`;
   }
@@ -898,7 +1261,7 @@
         <td>${provLink(o.provision, `${o.provision.label ?? ""} ${o.provision.heading ?? ""}`)}</td>
         <td class="small"><span class="muted">${esc(ROLE_SOURCES[o.role_source] || o.role_source || "")}</span>
           ${o.role_source === "issuer" ? "" : esc(o.words ?? o.quote ?? "")}${o.relation ? ` <span class="muted">(${esc(o.relation)})</span>` : ""}</td></tr>`).join("");
-      return `<h3>${esc(g.year ?? d?.year ?? "")}年 · ${esc(docLabel(d))} <span class="muted small">牵头 ${esc(c.lead)} · 配合 ${esc(c.support)}</span></h3>
+      return `<h3>${esc(g.year ?? d?.year ?? "")}年 · ${docLink(d)} <span class="muted small">牵头 ${esc(c.lead)} · 配合 ${esc(c.support)}</span></h3>
         <table class="grid"><thead><tr><th>角色</th><th>条款</th><th>原文依据</th></tr></thead><tbody>${rows}</tbody></table>`;
     }).join("");
   }
@@ -906,22 +1269,28 @@
   // --- compare -------------------------------------------------------------------------------
 
   async function comparePage(_arg, params, stale) {
-    const f = { region: params.get("region") || "", a: params.get("a") || "", b: params.get("b") || "" };
+    const f = { region: params.get("region") || "", a: params.get("a") || "", b: params.get("b") || "", years: params.get("years") || "" };
     const form = `<form class="bar">
       <label>地区<input name="region" list="regions" value="${esc(f.region)}" placeholder="如:四川省" required></label>
       <datalist id="regions"></datalist>
-      <label>较早年份<input class="year" name="a" type="number" min="1900" max="2100" value="${esc(f.a)}" required></label>
-      <label>较晚年份<input class="year" name="b" type="number" min="1900" max="2100" value="${esc(f.b)}" required></label>
+      <label>较早年份<input class="year" name="a" type="number" min="1900" max="2100" value="${esc(f.a)}"></label>
+      <label>较晚年份<input class="year" name="b" type="number" min="1900" max="2100" value="${esc(f.b)}"></label>
+      <label>时间线年份<input name="years" value="${esc(f.years)}" placeholder="默认:全部有文件的年份,如 2020,2022,2024"></label>
       <button type="submit">比较</button></form>`;
     let body = "";
-    if (f.region && f.a && f.b) {
+    if (f.region) {
+      // The timeline across the years (every loaded year unless ?years= names some), then the two years side by side.
+      const years = f.years.split(/[,，\s]+/).filter((y) => /^\d{4}$/.test(y));
       try {
-        const answer = await getCompare({ region: f.region, year_a: f.a, year_b: f.b, limit: 500 });
+        const [timeline, answer] = await Promise.all([
+          getTimeline({ region: f.region, years }),
+          f.a && f.b ? getCompare({ region: f.region, year_a: f.a, year_b: f.b, limit: 500 }) : Promise.resolve(null),
+        ]);
         if (stale()) return;
-        body = compareBody(answer);
+        body = timelineBody(timeline, f) + (answer ? compareBody(answer) : `<p class="muted">填写两个年份,比较其间保留、新增和未延续的条款;或点击上方时间线中相邻的两个年份。</p>`);
       } catch (err) {
         if (stale()) return;
-        body = errorBox(err, "compare");
+        body = errorBox(err, "compare", "", params);
       }
     } else {
       const loaded = await documents();
@@ -935,6 +1304,42 @@
       ev.preventDefault();
       location.hash = href("compare", "", Object.fromEntries(new FormData(el).entries()));
     });
+  }
+
+  // Across the years: provisions per year (those continuing the year before with documents, and the
+  // added ones), years without documents marked as such; consecutive years link to their comparison.
+  /** @param {TimelineAnswer} t */
+  function timelineBody(t, f) {
+    if (!t.years.length) return `<p class="muted">未收录${esc(t.region)}的文件。</p>`;
+    const max = Math.max(1, ...t.years.map((y) => y.provisions));
+    const bw = 46, gap = 30, h = 120, top = 18;
+    const w = t.years.length * (bw + gap) + gap;
+    const bars = t.years.map((y, i) => {
+      const x = gap + i * (bw + gap);
+      if (!y.documents.length) return `<g><title>${esc(y.year)}年:未收录文件</title><rect class="no-doc" x="${x}" y="${top}" width="${bw}" height="${h}"></rect>
+        <text x="${x + bw / 2}" y="${top + h / 2}" text-anchor="middle">无文件</text><text x="${x + bw / 2}" y="${top + h + 15}" text-anchor="middle">${esc(y.year)}</text></g>`;
+      const kept = y.continuing ?? 0;
+      const kh = (kept / max) * h;
+      const ah = ((y.provisions - kept) / max) * h;
+      return `<g><title>${esc(y.year)}年:条款 ${esc(y.provisions)} 条${y.continuing === null ? "" : `,其中延续往年 ${esc(y.continuing)} 条,新增 ${esc(y.added ?? 0)} 条`}</title>
+        <rect class="kept" x="${x}" y="${top + h - kh}" width="${bw}" height="${kh}"></rect>
+        <rect class="added" x="${x}" y="${top + h - kh - ah}" width="${bw}" height="${ah}"></rect>
+        <text x="${x + bw / 2}" y="${top + h - kh - ah - 4}" text-anchor="middle">${esc(y.provisions)}</text>
+        <text x="${x + bw / 2}" y="${top + h + 15}" text-anchor="middle">${esc(y.year)}</text></g>`;
+    }).join("");
+    const rows = t.years.map((y) => `<tr class="${y.documents.length ? "" : "none"}"><td>${esc(y.year)}</td>
+      <td>${y.documents.length ? y.documents.map((d) => docLink(d)).join("<br>") : "未收录文件"}</td><td class="num">${esc(y.provisions)}</td>
+      <td class="num">${esc(y.continuing ?? "")}</td><td class="num">${esc(y.added ?? "")}</td><td class="num">${esc(y.not_continued ?? "")}</td></tr>`).join("");
+    const steps = t.steps.map((st) => `<li><a href="${href("compare", "", { region: t.region, a: st.year_a, b: st.year_b, years: f.years })}">${esc(st.year_a)} → ${esc(st.year_b)}</a>
+      ${st.skipped.length ? `<span class="muted">(其间 ${st.skipped.map(esc).join("、")} 年未收录文件,跳过)</span>` : ""}:
+      ${esc(st.year_a)} 年 ${esc(st.provisions_a)} 条中 ${esc(st.carried)} 条得到延续,${esc(st.year_b)} 年 ${esc(st.provisions_b)} 条中 ${esc(st.kept)} 条延续往年、${esc(st.added)} 条新增</li>`).join("");
+    return `<h2>历年概览 · ${esc(t.region)}</h2>
+      <p class="toolbar">${exportLinks("/timeline", { region: t.region, years: t.years.map((y) => y.year) })}</p>
+      ${t.missing.length ? `<div class="notice">${t.missing.map(esc).join("、")} 年未收录${esc(t.region)}的文件:无从比较,不计为删除。</div>` : ""}
+      <div class="timeline"><svg width="${w}" height="${top + h + 22}" role="img" aria-label="各年份条款数">${bars}<line x1="0" x2="${w}" y1="${top + h}" y2="${top + h}" stroke="#d0d7de"></line></svg>
+        <p class="legend"><span class="swatch kept"></span>延续往年的条款 <span class="swatch added"></span>新增或首个年份的条款</p></div>
+      <table class="grid"><thead><tr><th>年份</th><th>文件</th><th>条款</th><th>延续上一有文件年份</th><th>新增</th><th>其后未延续</th></tr></thead><tbody>${rows}</tbody></table>
+      ${steps ? `<ul class="small steps">${steps}</ul>` : ""}`;
   }
 
   /** @param {DocRef[]} docs */
@@ -955,7 +1360,7 @@
     const ya = ans.year_a;
     const yb = ans.year_b;
     /** @param {DocRef[]} list */
-    const docsOf = (list) => list.map((d) => `<li>${esc(docLabel(d))}</li>`).join("") || `<li class="muted">无文件</li>`;
+    const docsOf = (list) => list.map((d) => `<li>${docLink(d)}</li>`).join("") || `<li class="muted">未收录该年文件</li>`;
     const themes = ans.themes.items;
     const byStatus = (s) => themes.filter((t) => t.status === s);
     /** @param {ProvisionBrief} p */
@@ -991,7 +1396,9 @@
         <div><h3>${esc(ya)}年 · ${esc(c.provisions_a)} 条</h3><ul class="small">${docsOf(ans.documents_a)}</ul></div>
         <div><h3>${esc(yb)}年 · ${esc(c.provisions_b)} 条</h3><ul class="small">${docsOf(ans.documents_b)}</ul></div>
       </div>
-      <p class="summary">条款:保留 ${esc(c.kept)} · 新增 ${esc(c.added)} · 删除 ${esc(c.dropped)};
+      ${ans.note ? `<div class="notice">${ans.status === "no documents in either year" ? `${esc(ya)} 年和 ${esc(yb)} 年` : `${esc(ans.status === "no documents in the earlier year" ? ya : yb)} 年`}未收录${esc(ans.region)}的文件:无从比较,不计新增或删除。</div>` : ""}
+      <p class="toolbar">${exportLinks("/compare", { region: ans.region, year_a: ya, year_b: yb })}</p>
+      <p class="summary">条款:${esc(yb)} 年 ${esc(c.kept)} 条延续 ${esc(ya)} 年的 ${esc(c.carried)} 条(延续关系 ${esc(c.pairs)} 条) · 新增 ${esc(c.added)} · ${esc(ya)} 年未见延续 ${esc(c.dropped)};
         主题:保留 ${byStatus("kept").length} · 新增 ${byStatus("added").length} · 删除 ${byStatus("dropped").length}</p>
       <h2>主题对照</h2>
       ${themeRows ? `<table class="grid" id="themes"><thead><tr><th>状态</th><th>主题</th><th>${esc(ya)}年</th><th>${esc(yb)}年</th></tr></thead><tbody>${themeRows}</tbody></table>` : `<p class="muted">没有可对照的主题。</p>`}
