@@ -251,8 +251,9 @@ class Blocks:
                 self.below[above].append(d)
 
     def key(self, d: DocMeta) -> tuple:
-        """Documents with the same key have the same block (``upward`` reads nothing else)."""
-        return d.region, d.year, d.date, tuple(sorted(self._cited_beyond_window(d)))
+        """Documents with the same key have nearly the same block, so one index serves them all: ``upward``
+        reads nothing else but the date, which only drops a same-year document issued after ``d``."""
+        return d.region, d.year, tuple(sorted(self._cited_beyond_window(d)))
 
     def upward(self, d: DocMeta) -> list[tuple[DocMeta, str]]:
         """(document, edge kind) pairs ``d`` may derive from or continue."""
@@ -323,16 +324,17 @@ def link_provisions(store: Any, writer: Writer, changed: list[str], policy: Poli
             continue
         children.add(d.id)
         children.update(c.id for c in blocks.downward(d))
-    groups: dict[tuple, list[str]] = defaultdict(list)  # children with the same block
-    for child in sorted(children):
-        groups[blocks.key(docs[child])].append(child)
-    tasks = [(groups[key], {p.id: kind for p, kind in blocks.upward(docs[groups[key][0]])})
-             for key in sorted(groups, key=str)]
-    for alone in (child for children_, block in tasks if not block for child in children_):
+    allowed = {child: {p.id: kind for p, kind in blocks.upward(docs[child])} for child in sorted(children)}
+    for alone in (child for child, block in allowed.items() if not block):
         _drop_links(writer, alone)  # nothing it may descend from: no links, and nothing to encode
-    tasks = [task for task in tasks if task[1]]
+    groups: dict[tuple, list[str]] = defaultdict(list)  # children whose blocks one index can hold
+    for child, block in allowed.items():
+        if block:
+            groups[blocks.key(docs[child])].append(child)
+    tasks = [(groups[key], {c: allowed[c] for c in groups[key]}) for key in sorted(groups, key=str)]
     linker = _Linker(writer, policy, docs)
-    linker.load({c for children_, _ in tasks for c in children_} | {p for _, block in tasks for p in block})
+    linker.load({c for children_, _ in tasks for c in children_}
+                | {p for _, blocks_of in tasks for block in blocks_of.values() for p in block})
     counts: dict[str, int] = defaultdict(int)
     # the semantic signal reads and writes its cache through the writer: it links in this process
     parallel = jobs > 1 and len(children) >= PARALLEL_MIN_CHILDREN and not policy.semantic
@@ -347,7 +349,7 @@ def link_provisions(store: Any, writer: Writer, changed: list[str], policy: Poli
     return dict(counts)
 
 
-Task = tuple[list[str], dict[str, str]]  # children sharing a block, and the block (parent id → edge kind)
+Task = tuple[list[str], dict[str, dict[str, str]]]  # children sharing an index, each child's block (parent → edge kind)
 Linked = list[tuple[str, list[tuple]]]  # per child, its edges as table rows
 _FORKED: _Linker | None = None  # the linker worker processes inherit (fork shares its arrays)
 
@@ -444,14 +446,16 @@ class _Linker:
             else:
                 self.entities[owner][target].add(source)
 
-    def link_group(self, children: list[str], block: dict[str, str]) -> list[tuple[str, list[Edge]]]:
-        """Children that share one block: each against every block document, pair by pair."""
-        parents = [self.docs[p] for p in sorted(block) if self.docs[p].size]
+    def link_group(self, children: list[str], blocks: dict[str, dict[str, str]]) -> list[tuple[str, list[Edge]]]:
+        """Children indexed together: one index over all their blocks' documents, and each child against
+        the documents of its own block, pair by pair (a pair's scores do not depend on the rest of the index)."""
+        held = sorted({p for block in blocks.values() for p in block})
+        parents = [self.docs[p] for p in held if self.docs[p].size]
         index = Block(parents) if parents else None
         out = []
         for child_id in children:
             child = self.docs[child_id]
-            edges = self._link_child(child, index, block) if index is not None and child.size else []
+            edges = self._link_child(child, index, blocks[child_id]) if index is not None and child.size else []
             out.append((child_id, edges))
         return out
 
@@ -460,6 +464,8 @@ class _Linker:
         combined = scores.text + self.policy.heading_bonus * scores.heading
         edges = []
         for k, parent in enumerate(index.docs):
+            if parent.id not in kinds:  # in the index for another child of the group
+                continue
             start, end = scores.starts[k], scores.starts[k + 1]
             pair = combined[:, start:end]
             decision = self.decide(child.id, parent.id, pair)
@@ -631,8 +637,14 @@ def _pair_weights(child: EncodedDocument, parent: EncodedDocument, sizes: tuple[
     """IDF of n-grams over the two documents' provisions, for aligning their sentences."""
     texts = [p.get("text") or "" for p in child.provisions + parent.provisions]
     codes, owner = gram_codes(texts, sizes)
-    pairs = np.unique(np.stack([codes, owner]), axis=1)
-    vocab, df = np.unique(pairs[0], return_counts=True)
+    if not len(codes):
+        return GramWeights(len(texts), lambda wanted: np.zeros(len(wanted)))
+    order = np.lexsort((owner, codes))  # by code, then by provision: one sort instead of two uniques
+    codes, owner = codes[order], owner[order]
+    first_in_provision = np.r_[True, (codes[1:] != codes[:-1]) | (owner[1:] != owner[:-1])]
+    codes = codes[first_in_provision]
+    first = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+    vocab, df = codes[first], np.diff(np.r_[first, len(codes)])
 
     def df_of(wanted: np.ndarray) -> np.ndarray:
         at = np.minimum(np.searchsorted(vocab, wanted), max(len(vocab) - 1, 0))

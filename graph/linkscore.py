@@ -1,10 +1,10 @@
-"""The arithmetic of provision lineage: documents encoded as n-gram rows, block retrieval, and pair scores.
+"""The arithmetic of provision lineage: documents encoded as n-gram rows, blocks, and pair scores.
 
 Kept apart from ``lineage.py`` (which decides what is compared with what, and writes edges) so the
 scoring can be read, and checked, on its own. Everything here works on whole documents at once:
-one sparse product per block for retrieval, three per child for verification, whatever the number
-of parent documents, so the cost of linking grows with the number of provisions compared and not
-with the number of document pairs.
+a block is indexed once for all the children that share it, and three sparse products per child
+score it against every block document, whatever the number of parent documents, so the cost of
+linking grows with the number of provisions compared and not with the number of document pairs.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .textsim import Rows, csr, dense_ids, gram_codes, idf_table, unit_rows
+from .textsim import Rows, csr, dense_ids, gram_codes, idf_table
 
 ENCODINGS = ("vector", "body", "head")
 HEADLESS_CHARS = 12  # an item without a heading is named by its opening words
@@ -95,10 +95,9 @@ class Stacked:
 class Block:
     """The documents a group of children may descend from, indexed once for all of them.
 
-    Retrieval: each child provision against every block provision, TF-IDF cosine with the block's
-    own IDF. Verification: the scores a child would get against each block document if the two
-    were compared alone (one IDF over the two documents' provisions), computed for all documents
-    at once from postings, touching only the n-grams the child shares with the block.
+    The scores a child would get against each block document if the two were compared alone (one
+    IDF over the two documents' provisions), computed for all documents at once from postings,
+    touching only the n-grams the child shares with the block.
     """
 
     def __init__(self, docs: Sequence[EncodedDocument]):
@@ -113,7 +112,6 @@ class Block:
         # column stands for every n-gram the block does not have.
         self.vocab = np.unique(np.concatenate([d.vocab for d in self.docs]))
         self.width = len(self.vocab) + 1
-        self._index_for_retrieval()
         self._index_for_verification()
 
     def local(self, ids: np.ndarray) -> np.ndarray:
@@ -122,17 +120,6 @@ class Block:
             return np.zeros(len(ids), dtype=np.int64)
         at = np.minimum(np.searchsorted(self.vocab, ids), len(self.vocab) - 1)
         return np.where(self.vocab[at] == ids, at, len(self.vocab))
-
-    def _index_for_retrieval(self) -> None:
-        stack = self.stacks["vector"]
-        columns = self.local(stack.ids)
-        self.retrieval_df = np.bincount(columns, minlength=self.width)
-        self.retrieval_table = idf_table(self.rows + 1)
-        values = unit_rows(stack.tf * self.retrieval_idf(columns), stack.entry_row, self.rows)
-        self.retrieval_t = csr(values, columns, stack.indptr, self.width).T.tocsr()
-
-    def retrieval_idf(self, columns: np.ndarray) -> np.ndarray:
-        return self.retrieval_table[self.rows] - self.retrieval_table[self.retrieval_df[columns]]
 
     def _index_for_verification(self) -> None:
         """Postings (n-gram → the block entries holding it) and, per row, the sums that give its
@@ -145,23 +132,6 @@ class Block:
             own = idf_table(int(self.sizes.max(initial=0)) + 2)[stack.own_df]  # log(df + 1)
             self.norm_parts[name] = [np.bincount(stack.entry_row, weights=w, minlength=self.rows)
                                      for w in (tf2, tf2 * own, tf2 * own * own)]
-
-    def candidates(self, child: EncodedDocument, top: int, floor: float) -> dict[int, set[tuple[int, int]]]:
-        """Per block document index: the (child row, parent row) pairs among each child
-        provision's ``top`` best block provisions, if they reach ``floor``."""
-        if not self.rows or not child.size:
-            return {}
-        rows = child.rows["vector"]
-        columns = self.local(rows.ids)
-        values = unit_rows(rows.tf * self.retrieval_idf(columns), rows.row_of_entry(), rows.count)
-        scores = (csr(values, columns, rows.indptr, self.width) @ self.retrieval_t).toarray()
-        k = min(top, self.rows)
-        best = np.argpartition(-scores, k - 1, axis=1)[:, :k]
-        found: dict[int, set[tuple[int, int]]] = {}
-        for i, cols in enumerate(best):
-            for c in cols[scores[i, cols] >= floor]:
-                found.setdefault(int(self.row_doc[c]), set()).add((i, int(self.row_index[c])))
-        return found
 
     def pair_scores(self, child: EncodedDocument) -> PairScores:
         """Text cosine (heading weighted up) and heading cosine (each side's heading against the

@@ -118,12 +118,6 @@ def idf_table(size: int) -> np.ndarray:
     return np.log1p(np.arange(size, dtype=np.float64))
 
 
-def unit_rows(values: np.ndarray, rows: np.ndarray, count: int) -> np.ndarray:
-    """``values`` divided by the L2 norm of the row each belongs to."""
-    norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=count))
-    return values / np.maximum(norms, 1e-12)[rows]
-
-
 def csr(values: np.ndarray, columns: np.ndarray, indptr: np.ndarray, width: int) -> sparse.csr_matrix:
     return sparse.csr_matrix((values, columns, indptr), shape=(len(indptr) - 1, width))
 
