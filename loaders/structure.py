@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 
 @component("structure", "extract", assigns=["Document", "Section", "Provision", "PART_OF", "Provision.path",
-                                            "Provision.kind", "Section.table"], initialize=conventions)
+                                            "Provision.section_kind", "Section.table"], initialize=conventions)
 def structure_extractor(parsed: ParsedDocument, fragment: Fragment) -> None:
     """Document, Section and Provision nodes and their PART_OF edges, from the segmenter and the metadata."""
     meta, doc_id = parsed.meta, parsed.id

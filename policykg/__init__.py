@@ -1,8 +1,10 @@
 """policykg: Chinese policy documents → a knowledge graph of provisions, agencies and lineage.
 
-The code lives in four packages, read in pipeline order:
-``policykg.loaders`` (read, normalise, segment, extract) → ``policykg.graph`` (typed model,
-stable ids, stores) → ``policykg.queries`` (questions over a store) → ``policykg.api`` (HTTP, CLI).
+The code lives in five packages besides this one, read in pipeline order: ``policykg.domain``
+(regions, numerals, names, the directory of government bodies; any layer may import it) →
+``policykg.loaders`` (read, normalise, segment, extract) → ``policykg.graph`` (typed model, stable
+ids, stores, linkers) → ``policykg.queries`` (questions over a store) → ``policykg.api`` (HTTP, CLI,
+web pages). ARCHITECTURE.md says how they fit.
 """
 
 from importlib.metadata import version

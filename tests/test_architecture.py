@@ -32,12 +32,14 @@ def layer_order(root: Path) -> list[list[str]]:
 
 
 def modules(root: Path) -> dict[str, Path]:
-    """Every module of the project by its import name."""
+    """Every module of the project by its import name, subpackages (``loaders/formats``) included."""
     found: dict[str, Path] = {}
     for package, folder in package_dirs(root).items():
-        for path in folder.glob("*.py"):
-            name = package if path.stem == "__init__" else f"{package}.{path.stem}"
-            found[name] = path
+        for path in folder.rglob("*.py"):
+            parts = path.relative_to(folder).with_suffix("").parts
+            if parts[-1] == "__init__":
+                parts = parts[:-1]
+            found[".".join((package, *parts))] = path
     return found
 
 
