@@ -148,6 +148,10 @@ def obligations(
     follow_succession: Annotated[
         bool, typer.Option("--follow-succession", help="Also the bodies it replaced or that replaced it.")
     ] = False,
+    collective: Annotated[
+        bool, typer.Option("--collective", help="Also the tasks given to a collective it is a member of "
+                                                "(各市(州)人民政府 for 成都市人民政府).")
+    ] = False,
     store: StoreOption = DEFAULT_STORE,
     as_json: JsonOption = False,
     limit: LimitOption = None,
@@ -159,7 +163,8 @@ def obligations(
     """The provisions an agency leads or supports, grouped by document and year."""
     if role not in (None, "lead", "support"):
         fail(tr("--role must be lead or support", "--role 只能是 lead(牵头)或 support(配合)"), code=2)
-    _answer(store, lambda db: queries.obligations(db, agency, role, year, region, follow_succession, limit, offset),
+    _answer(store, lambda db: queries.obligations(db, agency, role, year, region, follow_succession, limit, offset,
+                                                     collective),
             as_json, _show_obligations, Export(csv, xlsx, table))
 
 

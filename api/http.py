@@ -271,9 +271,11 @@ def _routes(app: FastAPI, store: Any) -> None:
         follow_succession: bool = False,
         limit: Limit = 50,
         offset: Offset = 0,
+        collective: Annotated[bool, Query(description="Also the tasks given to a collective the agency is a "
+                                                      "member of (各市(州)人民政府 for a city government).")] = False,
     ) -> ObligationsAnswer:
         """Provisions an agency (any alias) leads or supports, by document and year."""
-        return queries.obligations(store, agency, role, year, region, follow_succession, limit, offset)
+        return queries.obligations(store, agency, role, year, region, follow_succession, limit, offset, collective)
 
     @answers(app, "/compare", tags=["questions"], tables=True)
     def get_compare(

@@ -43,7 +43,7 @@ XLSX_MEDIA = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # The words of the questions' vocabularies, as a Chinese table prints them.
 ZH_WORDS = {
-    "lead": "牵头", "support": "配合", "predecessor": "前身", "successor": "后继",
+    "lead": "牵头", "support": "配合", "predecessor": "前身", "successor": "后继", "collective": "所属集体",
     "DERIVES_FROM": "落实上级", "CONTINUES": "延续往年", "CITES": "引用", "up": "上游", "down": "下游",
     "raised": "提高", "lowered": "降低", "same": "不变", "changed": "改变", "added": "新增", "dropped": "删除",
     "kept": "保留", "taken up": "已落实", "not taken up": "未落实", "no document": "未收录文件",

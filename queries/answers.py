@@ -20,7 +20,9 @@ from pydantic import BaseModel, ConfigDict
 
 Role = Literal["lead", "support"]
 """牵头 (lead) or 配合 (support)."""
-Relation = Literal["predecessor", "successor"]
+Relation = Literal["predecessor", "successor", "collective"]
+"""How a counted agency stands to the one asked about: a body it replaced, one that replaced it, or a
+collective it is a member of (四川省各市(州)人民政府 for 成都市人民政府, through ``MEMBER_OF``)."""
 """A body the agency replaced, or one that replaced it (SUCCEEDS)."""
 Change = Literal["raised", "lowered", "same", "changed", "added", "dropped"]
 MatchedBy = Literal["id", "alias", "region+alias", "partial"]

@@ -34,16 +34,21 @@ def obligations(
     follow_succession: bool = False,
     limit: int | None = None,
     offset: int = 0,
+    collective: bool = False,
 ) -> ObligationsAnswer:
     """The agency (any alias; a short form such as 省医保局 is read in ``region``, the jurisdiction
     the name is meant in) and every provision it leads or supports, wherever the provision is,
     newest year first, grouped by document, with counts.
-    With ``follow_succession`` the bodies it replaced and that replaced it count too."""
+    With ``follow_succession`` the bodies it replaced and that replaced it count too; with ``collective``
+    the tasks given to a collective it is a member of (各市(州)人民政府, 各区政府) count as its own, each
+    row saying so."""
     if role is not None and role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
     idx = index_for(store)
     agency_id = resolve_agency(idx, agency, region)
     agencies: dict[str, Relation | None] = _succession(idx, agency_id) if follow_succession else {agency_id: None}
+    if collective:
+        agencies |= {c: "collective" for c in _collectives(idx, list(agencies)) if c not in agencies}
     edges = [(e, rel) for a, rel in agencies.items() for e in _edges(idx, a, role)]
     edges = [(e, rel) for e, rel in edges if year is None or _year(idx, e["target"]) == year]
     edges.sort(key=lambda er: _order(idx, er[0]))
@@ -87,6 +92,15 @@ def _succession(idx: QueryIndex, start: str) -> dict[str, Relation | None]:
                 if other not in found and idx.node(other):
                     found[other] = relation
                     frontier.append(other)
+    return found
+
+
+def _collectives(idx: QueryIndex, members: list[str]) -> list[str]:
+    """The collectives (MEMBER_OF: member → collective) the agencies belong to."""
+    found: list[str] = []
+    for member in members:
+        found += [e["target"] for e in idx.store.out_edges(member, [EdgeKind.MEMBER_OF])
+                  if idx.node(e["target"]) and e["target"] not in found]
     return found
 
 

@@ -54,6 +54,13 @@ def test_obligations_endpoint_equals_the_query(client, corpus_store):
     assert answer["agency"]["name"] == "四川省医疗保障局"
 
 
+def test_obligations_of_a_member_of_a_collective_from_the_api(client, corpus_store):
+    answer = get(client, "/obligations", agency="遂宁市人民政府", collective="true", limit=500)
+    expected = queries.obligations(corpus_store, "遂宁市人民政府", limit=500, collective=True)
+    assert answer == expected.model_dump(mode="json")
+    assert {r["relation"] for d in answer["documents"] for r in d["obligations"]} == {"collective"}
+
+
 def test_lineage_cascade_compare_endpoints_equal_the_queries(linked_client, linked_store):
     ref = "2021年医政药政工作要点:7"
     assert get(linked_client, f"/provisions/{ref}/lineage", depth=2) == queries.lineage(linked_store, ref, 2, 50).model_dump(mode="json")

@@ -116,6 +116,20 @@ def test_succession_follows_a_reorganised_body(corpus_store):
     assert "中国银行保险监督管理委员会四川监管局" in {a.name for a in followed.agencies}
 
 
+def test_a_city_government_sees_the_tasks_given_to_every_city(corpus_store):
+    reform_11 = pid(corpus_store, f"{SICHUAN_2020_REFORM}:11")  # 〔省医保局、省卫生健康委、各市(州)人民政府负责〕
+    plan_1 = pid(corpus_store, f"{SICHUAN_2024_PLAN}:1")  # 〔责任单位:…各市(州)人民政府。逗号前为牵头单位…〕
+    plain = queries.obligations(corpus_store, "遂宁市人民政府")
+    assert reform_11 not in {r.provision.id for r in rows(plain)}
+    answer = queries.obligations(corpus_store, "遂宁市人民政府", collective=True)
+    found = {r.provision.id: r for r in rows(answer)}
+    assert (found[reform_11].role, found[reform_11].relation) == ("support", "collective")  # first named leads
+    assert (found[plan_1].role, found[plan_1].relation) == ("support", "collective")  # after the comma: support
+    assert {a.name: a.relation for a in answer.agencies}["四川省各市(州)人民政府"] == "collective"
+    every_city = queries.obligations(corpus_store, "四川省各市(州)人民政府")
+    assert answer.total == plain.total + every_city.total
+
+
 def test_unknown_agency_is_not_found(corpus_store):
     with pytest.raises(NotFound):
         queries.obligations(corpus_store, "火星卫生局")
