@@ -15,7 +15,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import networkx as nx
 
@@ -86,6 +86,7 @@ class StoreError(Exception):
     pass
 
 
+@runtime_checkable
 class GraphStore(Protocol):
     """The read interface every store offers and every query uses.
 
