@@ -174,6 +174,7 @@ class EmbeddedStore(QuotesSources):
             raise StoreError(f"{self.path}: not a policykg store ({exc})") from exc
         self._graph: nx.MultiDiGraph | None = None
         self._has_evidence: set[str] = set()
+        self._provision_rows: dict[int, str] = {}  # provisions by rowid, the full-text index's key
         # The one connection is shared by a server's threads; sqlite3's statement cache is not safe
         # for two threads running the same SQL at once (one resets the other's rows), so reads that
         # questions make while being answered take turns.
@@ -314,8 +315,11 @@ class EmbeddedStore(QuotesSources):
         """Nodes and edges in memory, except the edges' evidence: the aligned phrases of lineage edges
         are most of a large graph's bytes, so they stay in SQLite until an edge is returned."""
         graph = nx.MultiDiGraph()
-        for node_id, data in self._db.execute("SELECT id, data FROM nodes"):
+        self._provision_rows = {}
+        for rowid, node_id, kind, data in self._db.execute("SELECT rowid, id, kind, data FROM nodes"):
             graph.add_node(node_id, **json.loads(data))
+            if kind == "Provision":
+                self._provision_rows[rowid] = node_id
         self._has_evidence = set()
         for edge_id, source, target, data, has_evidence in self._db.execute(
                 f"SELECT id, source, target, json_remove(data, '$.{DETACHED}'), "
@@ -389,19 +393,20 @@ class EmbeddedStore(QuotesSources):
         (the index matches the term's trigrams, not their order); ``None`` without the index."""
         if not self.text_index or not term:
             return None
+        _ = self.graph  # loads the rowids of the provisions with it
+        rows = self._provision_rows
         with self._reading:
             if len(term) >= 3:
                 query = " AND ".join(map(_fts_string, dict.fromkeys(term[i : i + 3] for i in range(len(term) - 2))))
             else:  # a short term lies at the start of a trigram (the texts end in two marks): find those
                 grams = self._trigrams_beginning(term)
                 if grams is None:
-                    return [row[0] for row in self._db.execute("SELECT id FROM nodes WHERE kind = 'Provision'")]
+                    return list(rows.values())
                 if not grams:
                     return []
                 query = " OR ".join(_fts_string(g) for g in grams)
-            rows = self._db.execute("SELECT n.id FROM provision_fts JOIN nodes n ON n.rowid = provision_fts.rowid "
-                                    "WHERE provision_fts MATCH ?", (query,))
-            return [row[0] for row in rows]
+            found = self._db.execute("SELECT rowid FROM provision_fts WHERE provision_fts MATCH ?", (query,))
+            return [rows[rowid] for (rowid,) in found if rowid in rows]
 
     def _trigrams_beginning(self, prefix: str) -> list[str] | None:
         """The indexed trigrams that begin with ``prefix`` (``None``: too many to ask for one by one)."""

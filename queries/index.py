@@ -37,7 +37,7 @@ class QueryIndex:
         self.by_source: dict[str, list[str]] = defaultdict(list)
         self.by_title: dict[str, list[str]] = defaultdict(list)
         self.provisions_of: dict[str, list[str]] = defaultdict(list)
-        self.provision_ids: frozenset[str] = frozenset()  # every provision of a document: what search ranks
+        self.provision_texts: dict[str, str] = {}  # every provision of a document (what search ranks): its text
         self.numbered: dict[tuple[str, int], list[str]] = defaultdict(list)
         self.aliases: dict[str, set[str]] = defaultdict(set)
         self.entity_names: list[tuple[str, str]] = []  # (name key, node id), for substring lookups
@@ -77,7 +77,8 @@ class QueryIndex:
                 number = self._nodes[pid].get("number")
                 if isinstance(number, int):
                     self.numbered[(doc_id, number)].append(pid)
-        self.provision_ids = frozenset(p for pids in self.provisions_of.values() for p in pids)
+        self.provision_texts = {p: self._nodes[p].get("text") or ""
+                                for pids in self.provisions_of.values() for p in pids}
 
     def _add_document(self, doc: dict[str, Any]) -> None:
         self.documents[doc["id"]] = doc

@@ -184,7 +184,7 @@ def _match(idx: QueryIndex, terms: list[str], allowed: set[str] | None) -> Hits:
 
 def _scored(idx: QueryIndex, term: str, allowed: set[str] | None) -> Hits:
     counts = _occurrences(idx, term, allowed)
-    weight = math.log(1 + len(idx.provision_ids) / max(1, len(counts)))
+    weight = math.log(1 + len(idx.provision_texts) / max(1, len(counts)))
     terms = (term,)
     return {pid: (weight * (1 + math.log(n)), terms) for pid, n in counts.items()}
 
@@ -215,12 +215,11 @@ def _occurrences(idx: QueryIndex, term: str, allowed: set[str] | None) -> dict[s
 
 def _counted(idx: QueryIndex, term: str, allowed: set[str] | None) -> dict[str, int]:
     """The store's full-text index names the candidates; each one's text is counted."""
+    texts = idx.provision_texts
     found: dict[str, int] = {}
     for pid in idx.store.provision_candidates(term) or ():
-        if pid in idx.provision_ids and (allowed is None or pid in allowed):
-            n = ((idx.node(pid) or {}).get("text") or "").count(term)
-            if n:
-                found[pid] = n
+        if (allowed is None or pid in allowed) and pid in texts and (n := texts[pid].count(term)):
+            found[pid] = n
     return found
 
 
