@@ -32,7 +32,7 @@ from typing import Any, Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from .model import EdgeKind, NodeKind
-from .store import GraphStore, QuotesSources
+from .store import GraphStore, PlainReads
 
 NODE_LABEL = "KgNode"
 SOURCE_LABEL = "KgSource"
@@ -157,7 +157,7 @@ def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 # --- the store --------------------------------------------------------------------------------
 
 
-class CypherStore(QuotesSources):
+class CypherStore(PlainReads):
     """The ``GraphStore`` read interface and an idempotent writer over a Cypher server."""
 
     def __init__(self, adapter: CypherAdapter, batch_size: int = 500):
@@ -260,10 +260,13 @@ class CypherStore(QuotesSources):
         rows = self.adapter.read(f"MATCH (n:{label}) RETURN properties(n) ORDER BY n.id")
         return [decode(dict(row[0])) for row in rows]
 
-    def out_edges(self, node_id: str, kinds: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    def out_edges(self, node_id: str, kinds: Iterable[str] | None = None, *,
+                  evidence: bool = True) -> list[dict[str, Any]]:
+        """Evidence always comes with its edge (``evidence`` is the ``GraphStore`` option this store ignores)."""
         return self._adjacent(node_id, kinds, f"(:{NODE_LABEL} {{id: $id}})-[r]->(:{NODE_LABEL})")
 
-    def in_edges(self, node_id: str, kinds: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    def in_edges(self, node_id: str, kinds: Iterable[str] | None = None, *,
+                 evidence: bool = True) -> list[dict[str, Any]]:
         return self._adjacent(node_id, kinds, f"(:{NODE_LABEL})-[r]->(:{NODE_LABEL} {{id: $id}})")
 
     def _adjacent(self, node_id: str, kinds: Iterable[str] | None, pattern: str) -> list[dict[str, Any]]:

@@ -35,7 +35,7 @@ from rdflib.plugins.sparql.sparql import Query
 
 from .atomic import write_atomic
 from .model import EdgeKind, NodeKind, digest
-from .store import GraphStore, QuotesSources
+from .store import GraphStore, PlainReads
 
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
 PKG = Namespace("urn:policykg:vocab#")
@@ -260,7 +260,7 @@ def _derivation(graph: Graph, record: dict[str, Any], rel: URIRef, source: URIRe
 # --- RDF → records (SPARQL) ----------------------------------------------------------------------
 
 
-class RdfStore(QuotesSources):
+class RdfStore(PlainReads):
     """The ``GraphStore`` read interface answered by SPARQL over an RDF graph made by ``to_rdf``."""
 
     def __init__(self, graph: Graph, base: str | None = None):
@@ -315,10 +315,13 @@ class RdfStore(QuotesSources):
         query = "SELECT ?s ?p ?o WHERE { ?s a pkg:Node ; pkg:kind ?kind ; ?p ?o }"
         return self._records(query, **({"kind": Literal(kind)} if kind is not None else {}))
 
-    def out_edges(self, node_id: str, kinds: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    def out_edges(self, node_id: str, kinds: Iterable[str] | None = None, *,
+                  evidence: bool = True) -> list[dict[str, Any]]:
+        """Evidence always comes with its edge (``evidence`` is the ``GraphStore`` option this store ignores)."""
         return self._adjacent("pkg:edgeSource", node_id, kinds)
 
-    def in_edges(self, node_id: str, kinds: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    def in_edges(self, node_id: str, kinds: Iterable[str] | None = None, *,
+                 evidence: bool = True) -> list[dict[str, Any]]:
         return self._adjacent("pkg:edgeTarget", node_id, kinds)
 
     def _adjacent(self, end: str, node_id: str, kinds: Iterable[str] | None) -> list[dict[str, Any]]:

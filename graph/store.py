@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import sys
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import networkx as nx
 
@@ -41,20 +42,85 @@ CREATE INDEX IF NOT EXISTS edges_source ON edges(source);
 CREATE INDEX IF NOT EXISTS edges_target ON edges(target);
 """
 
+# Full text of provisions: an FTS5 trigram index over the texts the nodes table already holds (external
+# content, read through a view, so no text is stored twice; ``detail=none``: rowids only, the smallest
+# index). Two U+0001 marks end each indexed text, so every one- or two-character substring of a text
+# begins some trigram and short terms are found by the trigrams they begin (``provision_candidates``).
+# Triggers keep it in step with every write of the nodes table, inside the writer's transaction. Nodes
+# are written with INSERT OR REPLACE, whose implicit delete fires no trigger (recursive_triggers is
+# off), hence the BEFORE INSERT trigger that removes the row being replaced.
+_INDEXED = "json_extract({row}.data, '$.text') || char(1, 1)"
+_TEXT_INDEX = [
+    "DROP TRIGGER IF EXISTS provision_fts_replace",  # left behind if the table alone was dropped
+    "DROP TRIGGER IF EXISTS provision_fts_insert",
+    "DROP TRIGGER IF EXISTS provision_fts_delete",
+    "DROP TRIGGER IF EXISTS provision_fts_update",
+    f"""CREATE VIEW IF NOT EXISTS provision_texts(pid, text) AS
+        SELECT rowid, {_INDEXED.format(row="nodes")} FROM nodes WHERE kind = 'Provision'""",
+    """CREATE VIRTUAL TABLE provision_fts USING fts5(text, content='provision_texts', content_rowid='pid',
+        tokenize='trigram case_sensitive 1', detail=none)""",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS provision_trigrams USING fts5vocab(provision_fts, row)",
+    f"""CREATE TRIGGER provision_fts_replace BEFORE INSERT ON nodes BEGIN
+        INSERT INTO provision_fts(provision_fts, rowid, text)
+            SELECT 'delete', rowid, {_INDEXED.format(row="nodes")} FROM nodes WHERE id = new.id AND kind = 'Provision';
+    END""",
+    f"""CREATE TRIGGER provision_fts_insert AFTER INSERT ON nodes WHEN new.kind = 'Provision' BEGIN
+        INSERT INTO provision_fts(rowid, text) VALUES (new.rowid, {_INDEXED.format(row="new")});
+    END""",
+    f"""CREATE TRIGGER provision_fts_delete AFTER DELETE ON nodes WHEN old.kind = 'Provision' BEGIN
+        INSERT INTO provision_fts(provision_fts, rowid, text)
+            VALUES ('delete', old.rowid, {_INDEXED.format(row="old")});
+    END""",
+    f"""CREATE TRIGGER provision_fts_update AFTER UPDATE OF kind, data ON nodes BEGIN
+        INSERT INTO provision_fts(provision_fts, rowid, text)
+            SELECT 'delete', old.rowid, {_INDEXED.format(row="old")} WHERE old.kind = 'Provision';
+        INSERT INTO provision_fts(rowid, text)
+            SELECT new.rowid, {_INDEXED.format(row="new")} WHERE new.kind = 'Provision';
+    END""",
+    "INSERT INTO provision_fts(provision_fts) VALUES ('rebuild')",
+]
+_MAX_PREFIX_TRIGRAMS = 5000  # a short term beginning more trigrams than this is checked against every provision
+
 
 class StoreError(Exception):
     pass
 
 
+@runtime_checkable
 class GraphStore(Protocol):
-    """The read interface every store offers and every query uses."""
+    """The read interface every store offers and every query uses.
+
+    Besides nodes, edges and texts, three capabilities that only some stores have are stated here,
+    each with a meaning every store can give it (``PlainReads`` gives the plain one), so queries
+    never probe a store for them:
+
+    - ``evidence=False`` on ``out_edges``/``in_edges`` may leave the edges' evidence out, and
+      ``complete`` adds it back (the embedded store keeps evidence on disk; others return it always);
+    - ``generation``: an object that changes whenever the contents do, so derived indexes know when
+      they are stale (``None``: the store cannot tell; its reader refreshes them);
+    - ``text_index`` and ``provision_candidates``: a full-text index of provision texts answering which
+      provisions may hold a term (a superset of those that do; ``None``, or ``text_index`` false: no
+      such index, the caller scans the texts itself).
+    """
 
     def node(self, node_id: str) -> dict[str, Any] | None: ...
     def nodes(self, kind: str | None = None) -> list[dict[str, Any]]: ...
-    def out_edges(self, node_id: str, kinds: Iterable[str] | None = None) -> list[dict[str, Any]]: ...
-    def in_edges(self, node_id: str, kinds: Iterable[str] | None = None) -> list[dict[str, Any]]: ...
+    def out_edges(self, node_id: str, kinds: Iterable[str] | None = None, *,
+                  evidence: bool = True) -> list[dict[str, Any]]: ...
+    def in_edges(self, node_id: str, kinds: Iterable[str] | None = None, *,
+                 evidence: bool = True) -> list[dict[str, Any]]: ...
     def edges(self, kind: str | None = None) -> list[dict[str, Any]]: ...
     def document_text(self, document_id: str) -> str | None: ...
+    def quote(self, document_id: str | None, span: Iterable[int] | None) -> str | None: ...
+    def complete(self, edges: list[dict[str, Any]]) -> list[dict[str, Any]]: ...
+
+    @property
+    def generation(self) -> object | None: ...
+
+    @property
+    def text_index(self) -> bool: ...
+
+    def provision_candidates(self, term: str) -> list[str] | None: ...
 
 
 class QuotesSources:
@@ -71,7 +137,26 @@ class QuotesSources:
         return text[start:end] if text is not None else None
 
 
+class PlainReads(QuotesSources):
+    """The plain meaning of ``GraphStore``'s optional capabilities, for a store that has none of them:
+    evidence always read with its edge, no generation, no full-text index (the Cypher and RDF stores)."""
+
+    text_index = False
+
+    @property
+    def generation(self) -> object | None:
+        return None
+
+    def complete(self, edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return edges
+
+    def provision_candidates(self, term: str) -> list[str] | None:
+        return None
+
+
 class EmbeddedStore(QuotesSources):
+    text_index: bool  # the provision_fts table is there and in step (GraphStore)
+
     def __init__(self, path: Path | str):
         self.path = Path(path)
         self.read_only = False
@@ -84,10 +169,12 @@ class EmbeddedStore(QuotesSources):
                 self.read_only = True  # a store the user may read but not write: answer questions from it
                 self._db = self._connect_read_only()
             self._check_version()
+            self.text_index = self._open_text_index()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a policykg store ({exc})") from exc
         self._graph: nx.MultiDiGraph | None = None
         self._has_evidence: set[str] = set()
+        self._provision_rows: dict[int, str] = {}  # provisions by rowid, the full-text index's key
         # The one connection is shared by a server's threads; sqlite3's statement cache is not safe
         # for two threads running the same SQL at once (one resets the other's rows), so reads that
         # questions make while being answered take turns.
@@ -122,6 +209,42 @@ class EmbeddedStore(QuotesSources):
     def close(self) -> None:
         self._db.close()
 
+    def _has_text_index(self) -> bool:
+        names = ("provision_fts", "provision_fts_replace", "provision_fts_insert", "provision_fts_delete",
+                 "provision_fts_update")
+        row = self._db.execute(f"SELECT count(*) FROM sqlite_master WHERE name IN ({','.join('?' * len(names))})",
+                               names).fetchone()
+        return row[0] == len(names)
+
+    def _open_text_index(self) -> bool:
+        """Whether the full-text index is there; a writable store made before it gets it now, or, when a
+        build holds the store, at its own next write (``transaction``)."""
+        if self._has_text_index():
+            return True
+        if self.read_only:
+            return False
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError:
+            return False
+        try:
+            self._make_text_index()
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        return True
+
+    def _make_text_index(self) -> None:
+        """Inside a transaction: the full-text index and its triggers, built from the provisions there."""
+        provisions = self._db.execute("SELECT count(*) FROM nodes WHERE kind = 'Provision'").fetchone()[0]
+        if provisions:
+            print(f"policykg: {self.path}: indexing the texts of {provisions} provisions for full-text search "
+                  "(once: the store was made before the index)", file=sys.stderr, flush=True)
+        self._db.execute("DROP TABLE IF EXISTS provision_fts")
+        for statement in _TEXT_INDEX:
+            self._db.execute(statement)
+
     def __enter__(self) -> EmbeddedStore:
         return self
 
@@ -149,8 +272,11 @@ class EmbeddedStore(QuotesSources):
         except sqlite3.OperationalError as exc:
             raise StoreError(self._write_failure(exc)) from exc
         try:
+            if not self.text_index:  # a store made before the index, held by a build when it was opened
+                self._make_text_index()
             yield Writer(self._db)
             self._db.execute("COMMIT")
+            self.text_index = True
         except sqlite3.OperationalError as exc:
             self._db.execute("ROLLBACK")
             raise StoreError(self._write_failure(exc)) from exc
@@ -175,6 +301,11 @@ class EmbeddedStore(QuotesSources):
     # --- reading (GraphStore) ---------------------------------------------------------------
 
     @property
+    def generation(self) -> object:
+        """The in-memory graph: a new object after each write."""
+        return self.graph
+
+    @property
     def graph(self) -> nx.MultiDiGraph:
         if self._graph is None:
             self._graph = self._load_graph()
@@ -184,8 +315,11 @@ class EmbeddedStore(QuotesSources):
         """Nodes and edges in memory, except the edges' evidence: the aligned phrases of lineage edges
         are most of a large graph's bytes, so they stay in SQLite until an edge is returned."""
         graph = nx.MultiDiGraph()
-        for node_id, data in self._db.execute("SELECT id, data FROM nodes"):
+        self._provision_rows = {}
+        for rowid, node_id, kind, data in self._db.execute("SELECT rowid, id, kind, data FROM nodes"):
             graph.add_node(node_id, **json.loads(data))
+            if kind == "Provision":
+                self._provision_rows[rowid] = node_id
         self._has_evidence = set()
         for edge_id, source, target, data, has_evidence in self._db.execute(
                 f"SELECT id, source, target, json_remove(data, '$.{DETACHED}'), "
@@ -253,6 +387,44 @@ class EmbeddedStore(QuotesSources):
         with self._reading:
             row = self._db.execute("SELECT text FROM documents WHERE id=?", (document_id,)).fetchone()
         return row[0] if row else None
+
+    def provision_candidates(self, term: str) -> list[str] | None:
+        """Ids of the provisions whose text may hold ``term``: every one that does, and perhaps others
+        (the index matches the term's trigrams, not their order); ``None`` without the index."""
+        if not self.text_index or not term:
+            return None
+        _ = self.graph  # loads the rowids of the provisions with it
+        rows = self._provision_rows
+        with self._reading:
+            if len(term) >= 3:
+                query = " AND ".join(map(_fts_string, dict.fromkeys(term[i : i + 3] for i in range(len(term) - 2))))
+            else:  # a short term lies at the start of a trigram (the texts end in two marks): find those
+                grams = self._trigrams_beginning(term)
+                if grams is None:
+                    return list(rows.values())
+                if not grams:
+                    return []
+                query = " OR ".join(_fts_string(g) for g in grams)
+            found = self._db.execute("SELECT rowid FROM provision_fts WHERE provision_fts MATCH ?", (query,))
+            return [rows[rowid] for (rowid,) in found if rowid in rows]
+
+    def _trigrams_beginning(self, prefix: str) -> list[str] | None:
+        """The indexed trigrams that begin with ``prefix`` (``None``: too many to ask for one by one)."""
+        last = ord(prefix[-1]) + 1
+        last = 0xE000 if 0xD800 <= last < 0xE000 else last
+        if last > 0x10FFFF:
+            rows = self._db.execute("SELECT term FROM provision_trigrams WHERE term >= ?", (prefix,))
+        else:
+            rows = self._db.execute("SELECT term FROM provision_trigrams WHERE term >= ? AND term < ?",
+                                    (prefix, prefix[:-1] + chr(last)))
+        grams = []
+        for (gram,) in rows:
+            if not gram.startswith(prefix):
+                break
+            grams.append(gram)
+            if len(grams) > _MAX_PREFIX_TRIGRAMS:
+                return None
+        return grams
 
     def stub_document_count(self) -> int:
         """Cited-only documents: Document nodes no loaded file owns."""
@@ -421,6 +593,11 @@ def edge_row(edge: Edge, owner: str | None = None) -> tuple[str | None, ...]:
     """An edge as a row of the edges table."""
     return (edge.id, edge.source, edge.target, str(edge.kind), owner or edge.document,
             json.dumps(edge.record(), ensure_ascii=False))
+
+
+def _fts_string(text: str) -> str:
+    """``text`` as one FTS5 string (a trigram: one token)."""
+    return '"' + text.replace('"', '""') + '"'
 
 
 def chunks(items: list, size: int) -> Iterator[list]:

@@ -7,6 +7,8 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from policykg.graph.store import GraphStore
+
 from .answers import (
     AgencyRef,
     Answer,
@@ -183,15 +185,15 @@ def node_brief(idx: QueryIndex, node_id: str) -> NodeBrief:
     return NodeBrief(id=node_id, kind=node.get("kind"), label=label)
 
 
-def walk_edges(store: Any, node_id: str, kinds: list[str], upstream: bool) -> list[dict[str, Any]]:
+def walk_edges(store: GraphStore, node_id: str, kinds: list[str], upstream: bool) -> list[dict[str, Any]]:
     """A node's outgoing (upstream) or incoming edges for a walk, without their evidence where the
     store can leave it on disk (the embedded store); ``complete_edges`` adds it to the page shown."""
     read = store.out_edges if upstream else store.in_edges
-    return read(node_id, kinds, evidence=False) if hasattr(store, "complete") else read(node_id, kinds)
+    return read(node_id, kinds, evidence=False)
 
 
-def complete_edges(store: Any, edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return store.complete(edges) if hasattr(store, "complete") else edges
+def complete_edges(store: GraphStore, edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return store.complete(edges)
 
 
 def evidence_items(idx: QueryIndex, edge: dict[str, Any]) -> list[Evidence]:

@@ -1,8 +1,9 @@
 """Lookup tables the questions share, built lazily from a store's read interface and cached.
 
 Everything here is derived from ``store.nodes``/``store.in_edges``/``store.document_text``, so a
-Cypher-backed store gets the same index. The index is rebuilt when an ``EmbeddedStore`` reloads
-its graph (after a write); other stores call ``index_for(store, refresh=True)``.
+Cypher-backed store gets the same index. The index is rebuilt when the store's ``generation``
+changes (an ``EmbeddedStore``'s, after a write); stores without one call ``index_for(store, refresh=True)``.
+The joined provision texts a search scans are made only for a store without a full-text index.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import numpy as np
 
 from policykg.domain.regions import NATION, cities_of, provinces, region_by_name, short_name
 from policykg.graph.model import EdgeKind, NodeKind
+from policykg.graph.store import GraphStore
 
 from .common import key, number_key
 
@@ -25,7 +27,7 @@ _SEPARATOR = "\x00"
 
 
 class QueryIndex:
-    def __init__(self, store: Any):
+    def __init__(self, store: GraphStore):
         self._store = weakref.ref(store)  # the cache must not keep a closed store alive
         self._nodes: dict[str, dict[str, Any]] = {}
         self._texts: dict[str, str | None] = {}
@@ -35,6 +37,7 @@ class QueryIndex:
         self.by_source: dict[str, list[str]] = defaultdict(list)
         self.by_title: dict[str, list[str]] = defaultdict(list)
         self.provisions_of: dict[str, list[str]] = defaultdict(list)
+        self.provision_texts: dict[str, str] = {}  # every provision of a document (what search ranks): its text
         self.numbered: dict[tuple[str, int], list[str]] = defaultdict(list)
         self.aliases: dict[str, set[str]] = defaultdict(set)
         self.entity_names: list[tuple[str, str]] = []  # (name key, node id), for substring lookups
@@ -47,7 +50,7 @@ class QueryIndex:
         self._build()
 
     @property
-    def store(self) -> Any:
+    def store(self) -> GraphStore:
         store = self._store()
         if store is None:
             raise RuntimeError("the store this index was built from is gone")
@@ -74,6 +77,8 @@ class QueryIndex:
                 number = self._nodes[pid].get("number")
                 if isinstance(number, int):
                     self.numbered[(doc_id, number)].append(pid)
+        self.provision_texts = {p: self._nodes[p].get("text") or ""
+                                for pids in self.provisions_of.values() for p in pids}
 
     def _add_document(self, doc: dict[str, Any]) -> None:
         self.documents[doc["id"]] = doc
@@ -111,7 +116,8 @@ class QueryIndex:
         """Read every document text now (a server reads the store only from its own thread)."""
         for doc_id in self.documents:
             self.text(doc_id)
-        self.search_buffer()
+        if not self.store.text_index:
+            self.search_buffer()
         self.provision_groups()
         _ = self.region_names  # loads the gazetteer
         for doc in self.documents.values():
@@ -198,7 +204,8 @@ class QueryIndex:
     # --- full text --------------------------------------------------------------------------
 
     def search_buffer(self) -> tuple[str, np.ndarray, list[str]]:
-        """All provision texts in one string, so a substring scan runs at C speed."""
+        """All provision texts in one string, so a substring scan runs at C speed (for a store without
+        a full-text index)."""
         if self._buffer is None:
             with self._lock:
                 if self._buffer is None:
@@ -231,9 +238,9 @@ _INDEXES: weakref.WeakKeyDictionary[Any, tuple[Any, QueryIndex]] = weakref.WeakK
 _LOCK = threading.Lock()
 
 
-def index_for(store: Any, refresh: bool = False) -> QueryIndex:
-    """The store's index, built on first use; rebuilt when the store's graph has been reloaded."""
-    generation = getattr(store, "graph", None)  # EmbeddedStore: a new graph object after each write
+def index_for(store: GraphStore, refresh: bool = False) -> QueryIndex:
+    """The store's index, built on first use; rebuilt when the store's generation has changed."""
+    generation = store.generation
     with _LOCK:
         cached = _INDEXES.get(store)
         if cached is None or refresh or cached[0] is not generation:

@@ -1,10 +1,12 @@
 """Chinese full-text search over provisions, with region/year/level/agency/facility/program filters.
 
 Matching is on characters, not on a segmenter's guess of word boundaries: every whitespace-
-separated term must occur in the provision (one substring scan over all provision texts held in
-one string, which runs at C speed). A term with no exact occurrence anywhere is split into words
-by jieba (single characters it leaves alone are joined back into runs, dropped when isolated)
-and each word must occur instead. Ranking: occurrences weighted by rarity (idf).
+separated term must occur in the provision. Where the store keeps a full-text index (the embedded
+store's FTS5 trigram index) it names the candidate provisions and each candidate's text is counted
+exactly; elsewhere one substring scan runs over all provision texts held in one string (at C speed).
+Both give the same occurrences, so the same answers. A term with no exact occurrence anywhere is
+split into words by jieba (single characters it leaves alone are joined back into runs, dropped when
+isolated) and each word must occur instead. Ranking: occurrences weighted by rarity (idf).
 """
 
 from __future__ import annotations
@@ -70,9 +72,8 @@ def _terms(idx: QueryIndex, text: str) -> tuple[list[str], bool]:
     """Whitespace-separated terms; a term that occurs nowhere is replaced by its jieba words."""
     terms: list[str] = []
     segmented = False
-    buffer = idx.search_buffer()[0]
     for term in key_terms(text):
-        if term in buffer or len(term) < 3:
+        if len(term) < 3 or _occurs(idx, term):
             terms.append(term)
             continue
         words = [w for w in _segment(term) if len(w) >= 2 or not _is_cjk(w)]
@@ -183,7 +184,7 @@ def _match(idx: QueryIndex, terms: list[str], allowed: set[str] | None) -> Hits:
 
 def _scored(idx: QueryIndex, term: str, allowed: set[str] | None) -> Hits:
     counts = _occurrences(idx, term, allowed)
-    weight = math.log(1 + len(idx.search_buffer()[2]) / max(1, len(counts)))
+    weight = math.log(1 + len(idx.provision_texts) / max(1, len(counts)))
     terms = (term,)
     return {pid: (weight * (1 + math.log(n)), terms) for pid, n in counts.items()}
 
@@ -198,9 +199,33 @@ def _match_some(idx: QueryIndex, terms: list[str], allowed: set[str] | None) -> 
     return {pid: hit for pid, hit in found.items() if len(hit[1]) * 2 >= len(terms)}
 
 
+def _occurs(idx: QueryIndex, term: str) -> bool:
+    """Whether any provision holds the term."""
+    if idx.store.text_index:
+        return bool(_counted(idx, term, None))
+    return term in idx.search_buffer()[0]
+
+
 def _occurrences(idx: QueryIndex, term: str, allowed: set[str] | None) -> dict[str, int]:
-    """How often the term occurs in each provision: one scan of the joined texts, then the
-    occurrences are binned by provision (numpy) rather than looked up one by one."""
+    """How often the term occurs (without overlaps) in each provision the filters allow."""
+    if idx.store.text_index:
+        return _counted(idx, term, allowed)
+    return _scanned(idx, term, allowed)
+
+
+def _counted(idx: QueryIndex, term: str, allowed: set[str] | None) -> dict[str, int]:
+    """The store's full-text index names the candidates; each one's text is counted."""
+    texts = idx.provision_texts
+    found: dict[str, int] = {}
+    for pid in idx.store.provision_candidates(term) or ():
+        if (allowed is None or pid in allowed) and pid in texts and (n := texts[pid].count(term)):
+            found[pid] = n
+    return found
+
+
+def _scanned(idx: QueryIndex, term: str, allowed: set[str] | None) -> dict[str, int]:
+    """One scan of the joined texts, then the occurrences are binned by provision (numpy) rather
+    than looked up one by one."""
     buffer, starts, ids = idx.search_buffer()
     positions = [m.start() for m in re.finditer(re.escape(term), buffer)]
     if not positions:
