@@ -179,6 +179,13 @@ class EmbeddedStore(QuotesSources):
         # for two threads running the same SQL at once (one resets the other's rows), so reads that
         # questions make while being answered take turns.
         self._reading = threading.Lock()
+        self._seen_version = self._data_version()
+
+    def _data_version(self) -> int:
+        """SQLite's count of commits by other connections (a build in another process): a change means
+        what is held in memory is stale. This connection's own writes do not change it."""
+        with self._reading:
+            return int(self._db.execute("PRAGMA data_version").fetchone()[0])
 
     def _connect(self) -> sqlite3.Connection:
         # Readers may run on a server's worker threads; the sqlite3 module is built serialized
@@ -302,7 +309,12 @@ class EmbeddedStore(QuotesSources):
 
     @property
     def generation(self) -> object:
-        """The in-memory graph: a new object after each write."""
+        """The in-memory graph: a new object after each write, this process's or another's (a rebuild
+        while ``serve`` runs), so every question asked after a build answers from what it wrote."""
+        version = self._data_version()
+        if version != self._seen_version:
+            self._graph = None
+            self.text_index = self.text_index or self._has_text_index()
         return self.graph
 
     @property
@@ -314,6 +326,7 @@ class EmbeddedStore(QuotesSources):
     def _load_graph(self) -> nx.MultiDiGraph:
         """Nodes and edges in memory, except the edges' evidence: the aligned phrases of lineage edges
         are most of a large graph's bytes, so they stay in SQLite until an edge is returned."""
+        self._seen_version = self._data_version()  # before reading: a commit during the load reloads again
         graph = nx.MultiDiGraph()
         self._provision_rows = {}
         for rowid, node_id, kind, data in self._db.execute("SELECT rowid, id, kind, data FROM nodes"):
