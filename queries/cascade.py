@@ -11,7 +11,6 @@ from policykg.graph.model import EdgeKind
 from .answers import CascadeAnswer, CascadeGroup, CascadeItem, CascadeRoot, Coverage, Subdivision
 from .changes import agency_changes, target_changes, targets_of
 from .common import (
-    NotFound,
     complete_edges,
     doc_ref_or_none,
     evidence_items,
@@ -21,8 +20,7 @@ from .common import (
     walk_edges,
 )
 from .index import QueryIndex, index_for
-from .resolve import resolve_document, resolve_provision
-from .suggest import no_document
+from .resolve import provisions_asked
 
 
 def cascade(store: Any, ref: str, limit: int | None = None, offset: int = 0) -> CascadeAnswer:
@@ -30,7 +28,8 @@ def cascade(store: Any, ref: str, limit: int | None = None, offset: int = 0) -> 
     provision, or from any provision of the document, grouped by region; which subdivisions show
     no derived provision; and per derived provision the targets raised/lowered and agencies added."""
     idx = index_for(store)
-    roots, scope_doc, is_provision = _roots(idx, ref)
+    roots, scope_doc, asked = provisions_asked(idx, ref)
+    is_provision = asked is not None
     found = _derived(idx, roots)  # (edge, root, depth), found cheaply; only the page is dressed
     found.sort(key=lambda f: _order(idx, f[0]["source"]))
     doc = idx.node(scope_doc) or {}
@@ -51,19 +50,6 @@ def cascade(store: Any, ref: str, limit: int | None = None, offset: int = 0) -> 
         regions=_group(window),
         coverage=_coverage(idx, doc.get("region"), doc.get("level"), [_region(idx, f[0]["source"]) for f in found]),
     )
-
-
-def _roots(idx: QueryIndex, ref: str) -> tuple[list[str], str, bool]:
-    try:
-        pid = resolve_provision(idx, ref)
-        return [pid], idx.node(pid)["document"], True
-    except NotFound:
-        pass
-    try:
-        doc_id = resolve_document(idx, ref)
-    except NotFound:
-        raise no_document(idx, ref, "provision or document", "条款或文件") from None
-    return list(idx.provisions_of.get(doc_id, [])), doc_id, False
 
 
 def _region(idx: QueryIndex, pid: str) -> str | None:

@@ -27,10 +27,9 @@ from .answers import (
     MatrixLink,
     MatrixRow,
 )
-from .common import NotFound, doc_ref, provision_brief, score_of, walk_edges
+from .common import doc_ref, provision_brief, score_of, walk_edges
 from .index import QueryIndex, index_for
-from .resolve import resolve_document, resolve_provision
-from .suggest import no_document
+from .resolve import provisions_asked
 
 
 @dataclass(frozen=True)
@@ -47,7 +46,7 @@ class _Derived:
 def coverage_matrix(store: Any, ref: str) -> CoverageMatrixAnswer:
     """The matrix of a document (every task) or of one provision (one row)."""
     idx = index_for(store)
-    tasks, doc_id, asked = _tasks(idx, ref)
+    tasks, doc_id, asked = provisions_asked(idx, ref)
     doc = idx.node(doc_id) or {}
     main = _main_columns(doc.get("region"), doc.get("level"))
     if not main:
@@ -81,20 +80,6 @@ def coverage_matrix(store: Any, ref: str) -> CoverageMatrixAnswer:
         ),
         note=None,
     )
-
-
-def _tasks(idx: QueryIndex, ref: str) -> tuple[list[str], str, str | None]:
-    """(the task ids, their document, the provision asked about or ``None``)."""
-    try:
-        pid = resolve_provision(idx, ref)
-        return [pid], idx.node(pid)["document"], pid
-    except NotFound:
-        pass
-    try:
-        doc_id = resolve_document(idx, ref)
-    except NotFound:
-        raise no_document(idx, ref, "provision or document", "条款或文件") from None
-    return list(idx.provisions_of.get(doc_id, [])), doc_id, None
 
 
 def _main_columns(region: str | None, level: str | None) -> list[str] | None:

@@ -201,3 +201,18 @@ def _in_scope(idx: QueryIndex, node: dict[str, Any], scope: str | None) -> bool:
 def entity_candidate(idx: QueryIndex, node_id: str) -> EntityCandidate:
     node = idx.node(node_id) or {}
     return EntityCandidate(id=node_id, kind=node.get("kind"), name=node.get("name"), region=node.get("region"))
+
+
+def provisions_asked(idx: QueryIndex, ref: str) -> tuple[list[str], str, str | None]:
+    """What a cascade or a matrix is asked about: one provision, or every provision of a document.
+    (the provision ids, their document, the provision named or ``None`` for a document)."""
+    try:
+        pid = resolve_provision(idx, ref)
+        return [pid], idx.node(pid)["document"], pid
+    except NotFound:
+        pass
+    try:
+        doc_id = resolve_document(idx, ref)
+    except NotFound:
+        raise no_document(idx, ref, "provision or document", "条款或文件") from None
+    return list(idx.provisions_of.get(doc_id, [])), doc_id, None
