@@ -40,10 +40,10 @@ def compare(
     name = idx.region_name(region)
     if name is None:
         raise no_region(idx, region)
-    docs_a, docs_b = _documents(idx, name, year_a), _documents(idx, name, year_b)
+    docs_a, docs_b = documents_of(idx, name, year_a), documents_of(idx, name, year_b)
     provs_a = [p for d in docs_a for p in idx.provisions_of.get(d, [])]
     provs_b = [p for d in docs_b for p in idx.provisions_of.get(d, [])]
-    pairs = _continuations(idx, provs_a, provs_b)
+    pairs = continuations(idx, provs_a, provs_b)
     kept_b = {b for b, _, _ in pairs}
     kept_a = {a for _, a, _ in pairs}
     kept = [_kept(idx, b, a, edge) for b, a, edge in pairs]
@@ -101,14 +101,16 @@ def _distinct_changes(kept: list[KeptPair]) -> list[ComparedTargetChange]:
     return changes
 
 
-def _documents(idx: QueryIndex, region: str, year: int) -> list[str]:
+def documents_of(idx: QueryIndex, region: str, year: int) -> list[str]:
+    """The loaded documents of a jurisdiction and year (not cited-only stubs)."""
     return sorted(
         d for d, doc in idx.documents.items()
         if doc.get("region") == region and doc.get("year") == year and not doc.get("stub")
     )
 
 
-def _continuations(idx: QueryIndex, provs_a: list[str], provs_b: list[str]) -> list[tuple[str, str, dict]]:
+def continuations(idx: QueryIndex, provs_a: list[str], provs_b: list[str]) -> list[tuple[str, str, dict]]:
+    """(later provision, earlier provision, edge) for each CONTINUES link from ``provs_b`` into ``provs_a``."""
     earlier = set(provs_a)
     pairs = []
     for b in provs_b:

@@ -202,7 +202,8 @@ def _match_some(idx: QueryIndex, terms: list[str], allowed: set[str] | None) -> 
 def _occurs(idx: QueryIndex, term: str) -> bool:
     """Whether any provision holds the term."""
     if idx.store.text_index:
-        return bool(_counted(idx, term, None))
+        texts = idx.provision_texts
+        return any(term in texts.get(pid, "") for pid in idx.store.provision_candidates(term) or ())
     return term in idx.search_buffer()[0]
 
 

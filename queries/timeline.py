@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from policykg.graph.model import EdgeKind
-
 from .answers import TimelineAnswer, TimelineStep, TimelineYear
-from .common import doc_ref, walk_edges
+from .common import doc_ref
+from .compare import continuations, documents_of
 from .index import QueryIndex, index_for
 from .suggest import resolve_region
 
@@ -20,7 +19,7 @@ def timeline(store: Any, region: str, years: list[int] | None = None) -> Timelin
     """``years`` (every year with loaded documents of the region when none are given), earliest first."""
     idx = index_for(store)
     name = resolve_region(idx, region)
-    docs = {y: _documents(idx, name, y) for y in sorted(set(years or _years(idx, name)))}
+    docs = {y: documents_of(idx, name, y) for y in sorted(set(years or _years(idx, name)))}
     provisions = {y: [p for d in ds for p in idx.provisions_of.get(d, [])] for y, ds in docs.items()}
     with_docs = [y for y in docs if docs[y]]
     steps = [_step(idx, a, b, provisions, [y for y in docs if a < y < b]) for a, b in zip(with_docs, with_docs[1:],
@@ -46,17 +45,11 @@ def _years(idx: QueryIndex, region: str) -> list[int]:
             if d.get("region") == region and isinstance(d.get("year"), int) and not d.get("stub")]
 
 
-def _documents(idx: QueryIndex, region: str, year: int) -> list[str]:
-    return sorted(d for d, doc in idx.documents.items()
-                  if doc.get("region") == region and doc.get("year") == year and not doc.get("stub"))
-
-
 def _step(idx: QueryIndex, year_a: int, year_b: int, provisions: dict[int, list[str]], skipped: list[int]
           ) -> TimelineStep:
     earlier, later = provisions[year_a], provisions[year_b]
     wanted = set(earlier)
-    pairs = {(b, e["target"]) for b in later for e in walk_edges(idx.store, b, [EdgeKind.CONTINUES], True)
-             if e["target"] in wanted}
+    pairs = {(b, a) for b, a, _ in continuations(idx, earlier, later)}
     kept = {b for b, _ in pairs}
     carried = {a for _, a in pairs}
     return TimelineStep(
